@@ -1,0 +1,169 @@
+import ky, { type Input, type KyInstance, type Options as KyOptions, type ResponsePromise } from 'ky';
+import { SessionOptionsError } from '../errors/SessionOptionsError.js';
+import type { SessionState } from '../session/session-state.js';
+import type { Listener, SessionFetchEventName } from './events.js';
+import { normalizeSessionOptions, validateSessionOptions } from './normalize-options.js';
+import {
+  type LockRetryOptions,
+  type SessionClientOptions,
+  type SessionMode,
+  type SessionOptions,
+  type SessionRequestOptions,
+  sessionOptionKeys,
+  sessionWideKeys,
+} from './options.js';
+import { sendRequest } from './send-request.js';
+import { createAfterResponseHook, createBeforeRequestHook } from './session-hooks.js';
+import { SessionRuntime } from './session-runtime.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
+
+/** A ky-like client whose requests know about the PHP session. */
+export interface SessionClient {
+  /** Sends a request; `options.method` defaults to GET. */
+  request(input: Input, options?: SessionRequestOptions): ResponsePromise;
+  get(input: Input, options?: SessionRequestOptions): ResponsePromise;
+  post(input: Input, options?: SessionRequestOptions): ResponsePromise;
+  put(input: Input, options?: SessionRequestOptions): ResponsePromise;
+  patch(input: Input, options?: SessionRequestOptions): ResponsePromise;
+  delete(input: Input, options?: SessionRequestOptions): ResponsePromise;
+  head(input: Input, options?: SessionRequestOptions): ResponsePromise;
+  /** The current session state (immutable; a new object on every change). */
+  readonly session: SessionState;
+  /** Same as `session`, as a function: `useSyncExternalStore(client.subscribe, client.getSnapshot)`. */
+  getSnapshot(): SessionState;
+  /** Calls `listener` whenever the session state changes; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Listens to a typed event; returns the unsubscribe function. */
+  on<Name extends SessionFetchEventName>(name: Name, listener: Listener<Name>): () => void;
+  /** The queue right now: requests waiting, session requests in flight, and the current 'write' limit. */
+  readonly stats: { queued: number; inFlight: number; limit: number };
+  /**
+   * A new client with these options merged over this one's. It shares this client's session (state, queue,
+   * expiry handling and events), since both talk to the same server session; options that belong to the
+   * session itself (`onExpired`, `concurrency`, `cookieName`, ...) cannot be changed here.
+   */
+  extend(options: SessionClientOptions): SessionClient;
+}
+
+/** What a client needs per request, fixed when the client is made. */
+export type ClientConfig = {
+  readonly runtime: SessionRuntime;
+  readonly ky: KyInstance;
+  readonly kyOptions: KyOptions;
+  readonly request: {
+    readonly noCache: boolean;
+    readonly cacheBust: boolean;
+    readonly accept: string | false;
+    readonly deadline: number;
+    readonly defaultMode: SessionMode;
+    readonly lockRetry: Readonly<LockRetryOptions>;
+  };
+  readonly raw: SessionOptions;
+};
+
+const splitOptions = (options: SessionClientOptions): { session: SessionOptions; ky: KyOptions } => {
+  const session: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    ((sessionOptionKeys as readonly string[]).includes(key) ? session : rest)[key] = value;
+  }
+  return { session: session as SessionOptions, ky: rest as KyOptions };
+};
+
+/**
+ * Creates a session-aware client on ky: cookies only to the page's origin and allowed origins, no caching,
+ * session id tracking, expiry hold-and-replay, and a queue that keeps requests from piling up on PHP's session lock.
+ *
+ * @example
+ * ```ts
+ * const api = createSessionClient({
+ *   prefix: '/api',
+ *   onExpired: async () => ((await showLoginDialog()) ? 'resume' : 'give-up'),
+ * });
+ * const user = await api.get('me').json();
+ * await api.post('login', { json: credentials, rotatesSession: true });
+ * ```
+ */
+export const createSessionClient = (options: SessionClientOptions = {}): SessionClient => {
+  const raw = validateSessionOptions(options);
+  const { session, ky: kyOptions } = splitOptions(raw as SessionClientOptions);
+  const runtime = new SessionRuntime(normalizeSessionOptions(session));
+  return buildClient(runtime, session, kyOptions);
+};
+
+const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: KyOptions): SessionClient => {
+  const normalized = normalizeSessionOptions(raw);
+  const request = {
+    noCache: normalized.noCache,
+    cacheBust: normalized.cacheBust,
+    accept: normalized.accept,
+    deadline: normalized.deadline,
+    defaultMode: normalized.defaultMode,
+    lockRetry: normalized.lockRetry,
+  };
+  const instance = ky.create({
+    ...kyOptions,
+    hooks: {
+      ...kyOptions.hooks,
+      beforeRequest: [createBeforeRequestHook(runtime, request), ...(kyOptions.hooks?.beforeRequest ?? [])],
+      afterResponse: [createAfterResponseHook(runtime), ...(kyOptions.hooks?.afterResponse ?? [])],
+    },
+  });
+  const config: ClientConfig = { runtime, ky: instance, kyOptions, request, raw };
+  const send = (method: Method) => (input: Input, options?: SessionRequestOptions) =>
+    sendRequest(config, input, { ...options, method });
+  const { store, emitter, queue } = runtime;
+
+  return {
+    request: (input, options) => sendRequest(config, input, options ?? {}),
+    get: send('get'),
+    post: send('post'),
+    put: send('put'),
+    patch: send('patch'),
+    delete: send('delete'),
+    head: send('head'),
+    get session() {
+      return store.state;
+    },
+    getSnapshot: () => store.state,
+    subscribe: (listener) => store.subscribe(listener),
+    on: (name, listener) => emitter.on(name, listener),
+    get stats() {
+      return { queued: queue.size, inFlight: queue.inFlight, limit: queue.limit.current };
+    },
+    extend: (options) => {
+      const validated = validateSessionOptions(options);
+      for (const key of sessionWideKeys) {
+        if (key in validated) {
+          throw new SessionOptionsError(
+            key,
+            'belongs to the session shared by a client and the clients extended from it, so extend() cannot change it; create a separate client with createSessionClient() instead',
+          );
+        }
+      }
+      const split = splitOptions(validated as SessionClientOptions);
+      return buildClient(
+        runtime,
+        { ...raw, ...split.session, lockRetry: { ...raw.lockRetry, ...split.session.lockRetry } },
+        mergeKy(kyOptions, split.ky),
+      );
+    },
+  };
+};
+
+const mergeKy = (parent: KyOptions, child: KyOptions): KyOptions => ({
+  ...parent,
+  ...child,
+  headers: {
+    ...Object.fromEntries(new Headers(parent.headers as HeadersInit | undefined)),
+    ...Object.fromEntries(new Headers(child.headers as HeadersInit | undefined)),
+  },
+  hooks: {
+    beforeRequest: [...(parent.hooks?.beforeRequest ?? []), ...(child.hooks?.beforeRequest ?? [])],
+    afterResponse: [...(parent.hooks?.afterResponse ?? []), ...(child.hooks?.afterResponse ?? [])],
+    beforeRetry: [...(parent.hooks?.beforeRetry ?? []), ...(child.hooks?.beforeRetry ?? [])],
+    beforeError: [...(parent.hooks?.beforeError ?? []), ...(child.hooks?.beforeError ?? [])],
+    init: [...(parent.hooks?.init ?? []), ...(child.hooks?.init ?? [])],
+  },
+});

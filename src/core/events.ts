@@ -1,0 +1,89 @@
+import type { SessionState } from '../session/session-state.js';
+import type { RequestInfo } from './request-info.js';
+
+/** Events about the session. */
+export type SessionEvent = {
+  session: SessionState;
+  previous: SessionState;
+  /** The request whose response showed the change, when there was one. */
+  request: RequestInfo | undefined;
+};
+
+/** Events about one request. */
+export type RequestEvent = {
+  request: RequestInfo;
+  session: SessionState;
+};
+
+/** Sent when the server keeps handing out a new session id: the session is not being resumed. */
+export type NotResumedEvent = {
+  session: SessionState;
+  /** How many responses in a row carried a new id. */
+  newIdsInARow: number;
+  /** What is wrong and how to fix it, in one sentence. */
+  message: string;
+};
+
+/** Every event the client emits, by name. Each listener receives one state object. */
+export type SessionFetchEvents = {
+  /** A first session id was seen (or a new session after expiry). */
+  'session:start': SessionEvent;
+  /** The id changed and the session is still valid (session_regenerate_id). */
+  'session:rotate': SessionEvent;
+  /** The server no longer accepts the session. */
+  'session:expire': SessionEvent;
+  /** `onExpired` resolved 'resume': held requests are being sent. */
+  'session:resume': SessionEvent;
+  /** `onExpired` resolved 'give-up' (or threw): held requests reject. */
+  'session:give-up': SessionEvent;
+  'session:not-resumed': NotResumedEvent;
+  /** The server reported the request waited for the session lock longer than `lockWaitThreshold`. */
+  'lock:wait': RequestEvent & { lockWaitMs: number };
+  /** The server answered with a lock timeout; the request will be sent again after `delayMs`. */
+  'lock:retry': RequestEvent & { delayMs: number; attempt: number };
+  /** The request waits in the browser (queue limit, rotation barrier, or expiry hold). */
+  'request:queued': RequestEvent;
+  /** An attempt of the request was handed to fetch. */
+  'request:start': RequestEvent;
+  /** The request settled (response or error). */
+  'request:end': RequestEvent;
+};
+
+export type SessionFetchEventName = keyof SessionFetchEvents;
+export type Listener<Name extends SessionFetchEventName> = (event: SessionFetchEvents[Name]) => void;
+
+/** A small typed emitter. A throwing listener is reported and does not break the client. */
+export class Emitter {
+  readonly #listeners = new Map<string, Set<(event: never) => void>>();
+
+  on<Name extends SessionFetchEventName>(name: Name, listener: Listener<Name>): () => void {
+    let set = this.#listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(name, set);
+    }
+    set.add(listener as (event: never) => void);
+    return () => {
+      set.delete(listener as (event: never) => void);
+    };
+  }
+
+  /** Whether anybody listens: lets the hot path skip building event objects. */
+  has(name: SessionFetchEventName): boolean {
+    return (this.#listeners.get(name)?.size ?? 0) > 0;
+  }
+
+  emit<Name extends SessionFetchEventName>(name: Name, event: SessionFetchEvents[Name]): void {
+    const set = this.#listeners.get(name);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as Listener<Name>)(event);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import * as z from 'zod/mini';
+import { SessionOptionsError } from '../errors/SessionOptionsError.js';
+import type { NormalizedSessionOptions, SessionOptions } from './options.js';
+
+const fn = z.custom<(...args: never[]) => unknown>(
+  (value) => typeof value === 'function',
+  'must be a function',
+);
+const ms = z.number().check(z.gte(0), z.lte(2_147_483_647));
+const count = z.int().check(z.gte(0), z.lte(1000));
+const headerName = z.string().check(z.regex(/^[!#$%&'*+.^`|~\w-]+$/, 'must be an HTTP header name'));
+const originString = z.string().check(
+  z.refine((value) => {
+    try {
+      return new URL(value).origin === value.replace(/\/$/, '');
+    } catch {
+      return false;
+    }
+  }, 'must be an origin like https://api.example.com (scheme, host and port, no path)'),
+);
+
+const schema = z.looseObject({
+  origins: z.optional(
+    z.array(
+      z.union([
+        originString,
+        z.strictObject({ origin: originString, noCacheHeaders: z.optional(z.boolean()) }),
+      ]),
+    ),
+  ),
+  pageOrigin: z.optional(originString),
+  cookieName: z.optional(z.string().check(z.regex(/^[!#$%&'*+.^`|~\w-]+$/, 'must be a cookie name'))),
+  protocol: z.optional(
+    z.strictObject({
+      fingerprint: z.optional(headerName),
+      expired: z.optional(headerName),
+      lock: z.optional(headerName),
+      ttl: z.optional(headerName),
+      lockWait: z.optional(headerName),
+    }),
+  ),
+  expiredStatuses: z.optional(z.array(z.int().check(z.gte(100), z.lte(599)))),
+  loginUrl: z.optional(z.union([z.instanceof(RegExp), fn])),
+  isExpired: z.optional(fn),
+  onExpired: z.optional(fn),
+  concurrency: z.optional(
+    z.union([
+      z.literal('adaptive'),
+      z.int().check(z.gte(1), z.lte(64)),
+      z.strictObject({
+        initial: z.optional(z.int().check(z.gte(1), z.lte(64))),
+        min: z.optional(z.int().check(z.gte(1), z.lte(64))),
+        max: z.optional(z.int().check(z.gte(1), z.lte(64))),
+        lockWaitThreshold: z.optional(ms),
+      }),
+    ]),
+  ),
+  lockRetry: z.optional(
+    z.strictObject({
+      limit: z.optional(count),
+      baseDelay: z.optional(ms),
+      maxDelay: z.optional(ms),
+      maxRetryAfter: z.optional(ms),
+    }),
+  ),
+  deadline: z.optional(ms.check(z.gt(0))),
+  noCache: z.optional(z.boolean()),
+  cacheBust: z.optional(z.boolean()),
+  accept: z.optional(z.union([z.string(), z.literal(false)])),
+  sessionLifetime: z.optional(ms),
+  defaultMode: z.optional(z.enum(['write', 'read', 'none'])),
+});
+
+const describe = (value: unknown): string => {
+  if (typeof value === 'function') return 'a function';
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return String(value);
+  }
+};
+
+const pick = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
+  path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], input);
+
+/** Validates the session options; throws one SessionOptionsError naming the first bad option. */
+export const validateSessionOptions = (input: unknown): SessionOptions => {
+  if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
+    throw new SessionOptionsError('options', `must be an object, got ${describe(input)}`);
+  }
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data as SessionOptions;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String).join('.') || 'options';
+  const key =
+    issue.code === 'unrecognized_keys' ? `${path === 'options' ? '' : `${path}.`}${issue.keys[0]}` : path;
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? 'is not an option'
+      : `${issue.message.replace(/^Invalid input: /, '')} (got ${describe(pick(input, issue.path))})`;
+  throw new SessionOptionsError(key, message);
+};
+
+const defaultLoginUrl = /\/(login|signin|sign-in|auth)\b|wp-login\.php/i;
+
+/** Fills every session option with its default. */
+export const normalizeSessionOptions = (
+  raw: SessionOptions,
+  pageOrigin = globalThis.location?.origin,
+): NormalizedSessionOptions => {
+  const origins = new Map<string, { noCacheHeaders: boolean }>();
+  for (const entry of raw.origins ?? []) {
+    const { origin, noCacheHeaders = false } = typeof entry === 'string' ? { origin: entry } : entry;
+    origins.set(new URL(origin).origin, { noCacheHeaders });
+  }
+  const page = raw.pageOrigin ?? (pageOrigin && pageOrigin !== 'null' ? pageOrigin : undefined);
+  if (page && !origins.has(page)) origins.set(page, { noCacheHeaders: true });
+
+  const loginUrl = raw.loginUrl ?? defaultLoginUrl;
+  const concurrency = raw.concurrency ?? 'adaptive';
+  const adaptive = typeof concurrency === 'object' ? concurrency : {};
+  const normalizedConcurrency: NormalizedSessionOptions['concurrency'] =
+    typeof concurrency === 'number'
+      ? { fixed: concurrency }
+      : {
+          initial: adaptive.initial ?? 2,
+          min: adaptive.min ?? 1,
+          max: adaptive.max ?? 4,
+          lockWaitThreshold: adaptive.lockWaitThreshold ?? 50,
+        };
+  if ('min' in normalizedConcurrency && normalizedConcurrency.min > normalizedConcurrency.max) {
+    throw new SessionOptionsError(
+      'concurrency.min',
+      `must not be above concurrency.max (${normalizedConcurrency.max})`,
+    );
+  }
+
+  return {
+    origins,
+    pageOrigin: page,
+    cookieName: raw.cookieName ?? 'PHPSESSID',
+    protocol: {
+      fingerprint: raw.protocol?.fingerprint ?? 'X-Session-Fp',
+      expired: raw.protocol?.expired ?? 'X-Session-Expired',
+      lock: raw.protocol?.lock ?? 'X-Session-Lock',
+      ttl: raw.protocol?.ttl ?? 'X-Session-Ttl',
+      lockWait: raw.protocol?.lockWait ?? 'X-Session-Lock-Wait',
+    },
+    expiredStatuses: new Set(raw.expiredStatuses ?? [401, 419, 440]),
+    loginUrl: loginUrl instanceof RegExp ? (url) => loginUrl.test(url.pathname) : loginUrl,
+    isExpired: raw.isExpired,
+    onExpired: raw.onExpired,
+    concurrency: normalizedConcurrency,
+    lockRetry: {
+      limit: raw.lockRetry?.limit ?? 5,
+      baseDelay: raw.lockRetry?.baseDelay ?? 100,
+      maxDelay: raw.lockRetry?.maxDelay ?? 3000,
+      maxRetryAfter: raw.lockRetry?.maxRetryAfter ?? 10_000,
+    },
+    deadline: raw.deadline ?? 60_000,
+    noCache: raw.noCache ?? true,
+    cacheBust: raw.cacheBust ?? false,
+    accept: raw.accept ?? 'application/json',
+    sessionLifetime: raw.sessionLifetime,
+    defaultMode: raw.defaultMode ?? 'write',
+  };
+};

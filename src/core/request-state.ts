@@ -1,0 +1,28 @@
+import type { QueueTicket } from '../queue/request-queue.js';
+import type { Deadline } from '../utils/deadline.js';
+import type { LockRetryOptions } from './options.js';
+import type { RequestRecord } from './request-info.js';
+
+/** What the transport learnt from the last response, for the hooks to act on. */
+export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired';
+
+/** Everything the client tracks about one session request across its attempts. */
+export type RequestState = {
+  readonly record: RequestRecord;
+  readonly ticket: QueueTicket;
+  readonly deadline: Deadline | undefined;
+  readonly lockRetry: Readonly<LockRetryOptions>;
+  /** The session epoch when the last attempt was sent. */
+  sentEpoch: number;
+  verdict: ResponseVerdict;
+  /** Retries the client forced (lock retries and replays), which ky counts with its own. */
+  forcedRetries: number;
+  staleReplayed: boolean;
+  expiryReplayed: boolean;
+};
+
+/** The key under which a request's state travels in ky's `context`. */
+export const stateKey = 'sessionFetch';
+
+export const stateOf = (context: Record<string, unknown> | undefined): RequestState | undefined =>
+  context?.[stateKey] as RequestState | undefined;

@@ -1,0 +1,145 @@
+import type { Input, Options as KyOptions, ResponsePromise, RetryOptions } from 'ky';
+import { SessionOptionsError } from '../errors/SessionOptionsError.js';
+import type { QueueTicket } from '../queue/request-queue.js';
+import { Deadline } from '../utils/deadline.js';
+import { resolveRequestUrl } from '../utils/resolve-url.js';
+import type { ClientConfig } from './create-session-client.js';
+import type { SessionMode, SessionRequestOptions } from './options.js';
+import { type RequestRecord, snapshot } from './request-info.js';
+import { type RequestState, stateKey } from './request-state.js';
+import { createSessionTransport } from './session-transport.js';
+
+const modes: ReadonlySet<unknown> = new Set(['write', 'read', 'none']);
+
+/** Sends one request: plain ky for other origins, ky with the session transport and hooks for session origins. */
+export const sendRequest = (
+  config: ClientConfig,
+  input: Input,
+  options: SessionRequestOptions,
+): ResponsePromise => {
+  const { session, rotatesSession = false, priority = 0, ...kyRequestOptions } = options;
+  const mode: SessionMode = session ?? config.request.defaultMode;
+  if (!modes.has(mode))
+    throw new SessionOptionsError(
+      'session',
+      `must be 'write', 'read' or 'none' (got ${JSON.stringify(session)})`,
+    );
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+    throw new SessionOptionsError('priority', `must be a finite number (got ${String(priority)})`);
+  }
+  const { runtime } = config;
+  const url = resolveRequestUrl(input, { ...config.kyOptions, ...kyRequestOptions });
+  const origin = url && runtime.options.origins.get(url.origin);
+  if (!url || !origin) {
+    // Not an allowed origin: no cookies and none of the session machinery.
+    return config.ky(input, { ...kyRequestOptions, credentials: 'omit' });
+  }
+
+  const method = (kyRequestOptions.method ?? 'get').toUpperCase();
+  const record: RequestRecord = {
+    id: runtime.nextId(),
+    method,
+    url: url.href,
+    mode,
+    foreign: false,
+    rotatesSession,
+    priority,
+    createdAt: Date.now(),
+    queuedMs: 0,
+    attempts: 0,
+    lockRetries: 0,
+    lockWaitMs: undefined,
+    replayed: false,
+    held: false,
+    status: undefined,
+    endedAt: undefined,
+    outcome: undefined,
+  };
+  const sessionOptions: KyOptions = {
+    ...kyRequestOptions,
+    credentials: 'include',
+    cache: config.request.noCache ? 'no-store' : kyRequestOptions.cache,
+  };
+  if (mode === 'none') {
+    return track(
+      config,
+      record,
+      undefined,
+      config.ky(input, {
+        ...sessionOptions,
+        context: { ...kyRequestOptions.context, [stateKey]: noneState(record) },
+      }),
+    );
+  }
+
+  const ticket: QueueTicket = {
+    seq: record.id,
+    priority,
+    mode,
+    barrier: rotatesSession,
+    bypassHold: rotatesSession,
+    label: { method, url: url.href },
+  };
+  const state: RequestState = {
+    record,
+    ticket,
+    deadline: new Deadline(config.request.deadline, () => undefined),
+    lockRetry: config.request.lockRetry,
+    sentEpoch: runtime.store.epoch,
+    verdict: 'ok',
+    forcedRetries: 0,
+    staleReplayed: false,
+    expiryReplayed: false,
+  };
+  const userRetry = normalizeRetry(kyRequestOptions.retry ?? config.kyOptions.retry);
+  const userLimit = userRetry.limit ?? 2;
+  const promise = config.ky(input, {
+    ...sessionOptions,
+    // The client bounds the whole request with its deadline; ky's per-attempt timeout would cut lock waits short.
+    timeout: false,
+    totalTimeout: false,
+    retry: {
+      ...userRetry,
+      limit: userLimit + config.request.lockRetry.limit + 2,
+      // Forced retries (lock timeouts, replays) count in ky's retryCount; ky's own rules keep the user's limit.
+      shouldRetry: (retryState) =>
+        retryState.retryCount - 1 - state.forcedRetries >= userLimit
+          ? false
+          : userRetry.shouldRetry?.(retryState),
+    },
+    fetch: createSessionTransport(runtime, state, config.kyOptions.fetch as never),
+    context: { ...kyRequestOptions.context, [stateKey]: state },
+  });
+  return track(config, record, state, promise);
+};
+
+const normalizeRetry = (retry: KyOptions['retry']): RetryOptions =>
+  typeof retry === 'number' ? { limit: retry } : (retry ?? {});
+
+const noneState = (record: RequestRecord): RequestState =>
+  ({ record, verdict: 'ok' }) as unknown as RequestState;
+
+/** Records how the request ended and emits `request:end`. */
+const track = (
+  config: ClientConfig,
+  record: RequestRecord,
+  state: RequestState | undefined,
+  promise: ResponsePromise,
+) => {
+  const { emitter, store } = config.runtime;
+  const finish = (outcome: string) => {
+    state?.deadline?.dispose();
+    record.endedAt = Date.now();
+    record.outcome = outcome;
+    if (emitter.has('request:end'))
+      emitter.emit('request:end', { request: snapshot(record), session: store.state });
+  };
+  promise.then(
+    (response) => {
+      if (response) record.status = response.status;
+      finish('ok');
+    },
+    (error: unknown) => finish(error instanceof Error ? error.name : 'Error'),
+  );
+  return promise;
+};

@@ -1,0 +1,118 @@
+import { type Input, TimeoutError } from 'ky';
+import { detectExpiry } from '../session/detect-expiry.js';
+import { parseFingerprintHeader } from '../session/fingerprint.js';
+import { snapshot } from './request-info.js';
+import type { RequestState } from './request-state.js';
+import type { SessionRuntime } from './session-runtime.js';
+
+type Fetch = (input: Input, init?: RequestInit) => Promise<Response>;
+
+const now = () => Date.now();
+
+/**
+ * The `fetch` that ky calls for each attempt of a session request: it waits for the request's turn in the queue
+ * (limit, rotation barrier, expiry hold), sends it, and reads what the response says about the session before the
+ * next request may go, so that no request is sent with an id the client already knows is stale.
+ */
+export const createSessionTransport =
+  (runtime: SessionRuntime, state: RequestState, baseFetch: Fetch | undefined): Fetch =>
+  async (input, init) => {
+    // ky always hands its fetch a Request.
+    const request = input as Request;
+    const { queue, expiry, emitter, store } = runtime;
+    const { record, ticket, deadline } = state;
+    const signal = deadline ? AbortSignal.any([request.signal, deadline.signal]) : request.signal;
+    const timedOut = (error: unknown) => (deadline?.signal.aborted ? new TimeoutError(request) : error);
+
+    const held = expiry.holding && !ticket.bypassHold;
+    if (held) {
+      record.held = true;
+      deadline?.pause();
+      void expiry.decide(queue.heldCount() + 1);
+    }
+    const queuedAt = now();
+    const { immediate, turn } = queue.acquire(ticket, signal);
+    if (!immediate && emitter.has('request:queued')) emitter.emit('request:queued', event(runtime, state));
+    let release: () => void;
+    try {
+      release = await turn;
+    } catch (error) {
+      throw timedOut(error);
+    } finally {
+      deadline?.resume();
+      if (!immediate) record.queuedMs += now() - queuedAt;
+    }
+
+    let response: Response;
+    try {
+      state.sentEpoch = store.epoch;
+      record.attempts++;
+      if (emitter.has('request:start')) emitter.emit('request:start', event(runtime, state));
+      const send = baseFetch ?? globalThis.fetch;
+      response = await send(request, signal === request.signal ? init : { ...init, signal });
+    } catch (error) {
+      release();
+      throw timedOut(error);
+    }
+    try {
+      record.status = response.status;
+      state.verdict = await readVerdict(runtime, state, request, response);
+    } finally {
+      release();
+    }
+    return response;
+  };
+
+const event = (runtime: SessionRuntime, state: RequestState) => ({
+  request: snapshot(state.record),
+  session: runtime.store.state,
+});
+
+const readVerdict = async (
+  runtime: SessionRuntime,
+  state: RequestState,
+  request: Request,
+  response: Response,
+): Promise<RequestState['verdict']> => {
+  const { options, store, queue, emitter } = runtime;
+  const { headers } = response;
+  if (
+    (response.status === 423 || response.status === 503) &&
+    headers.get(options.protocol.lock)?.trim().toLowerCase() === 'timeout'
+  ) {
+    queue.limit.onLockTimeout();
+    return 'lock-timeout';
+  }
+  const lockWait = Number.parseFloat(headers.get(options.protocol.lockWait) ?? '');
+  const lockWaitMs = Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : undefined;
+  if (state.ticket.mode === 'write') queue.limit.onResponse(lockWaitMs);
+  state.record.lockWaitMs = lockWaitMs;
+  if (
+    lockWaitMs !== undefined &&
+    'lockWaitThreshold' in options.concurrency &&
+    lockWaitMs > options.concurrency.lockWaitThreshold &&
+    emitter.has('lock:wait')
+  ) {
+    emitter.emit('lock:wait', { ...event(runtime, state), lockWaitMs });
+  }
+
+  const stale = state.sentEpoch !== store.epoch;
+  const fromHeader = parseFingerprintHeader(headers.get(options.protocol.fingerprint));
+  if (await detectExpiry(request, response, options)) {
+    if (stale && store.state.status === 'active') return 'stale-expired';
+    store.expire(snapshot(state.record), fromHeader);
+    return 'expired';
+  }
+
+  if (fromHeader) {
+    // A response to a request sent before the id changed must not roll the state back.
+    if (!stale) store.observeId(fromHeader, 'protocol', snapshot(state.record), state.ticket.barrier);
+  } else {
+    const fromCookie = await runtime.cookieFingerprint();
+    // The cookie is what the browser sends next, whichever response set it, so it is always current.
+    if (fromCookie) store.observeId(fromCookie, 'cookie', snapshot(state.record), state.ticket.barrier);
+  }
+  const ttl = Number.parseFloat(headers.get(options.protocol.ttl) ?? '');
+  store.touch(Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : options.sessionLifetime);
+  return 'ok';
+};

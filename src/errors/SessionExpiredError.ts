@@ -1,0 +1,45 @@
+import { describeRequest, SessionFetchError } from './SessionFetchError.js';
+
+/** Why a request was rejected as expired. */
+export type SessionExpiredReason =
+  /** No `onExpired` handler is configured, so nothing can resume the session. */
+  | 'no-handler'
+  /** `onExpired` resolved to `'give-up'` (or threw: see `cause`). */
+  | 'gave-up'
+  /** The request came back expired again after it had already been replayed once. */
+  | 'replayed-once';
+
+/**
+ * The server no longer accepts the session, and it was not resumed for this request. A request rejected with this
+ * error was not executed by the server (it answered "expired" instead), so sending it again after a new login is safe.
+ *
+ * @example
+ * ```ts
+ * try { await client.post('/api/save', { json }) }
+ * catch (error) { if (isSessionExpiredError(error)) showLoginPage() }
+ * ```
+ */
+export class SessionExpiredError extends SessionFetchError {
+  override name = 'SessionExpiredError';
+  readonly reason: SessionExpiredReason;
+
+  constructor(
+    request: { method: string; url: string },
+    reason: SessionExpiredReason,
+    options?: ErrorOptions,
+  ) {
+    super(`${describeRequest(request)}: ${explain(reason)}`, request, options);
+    this.reason = reason;
+  }
+}
+
+const explain = (reason: SessionExpiredReason): string => {
+  switch (reason) {
+    case 'no-handler':
+      return 'the session has expired. Pass an onExpired handler to createSessionClient() to log in again and replay the request.';
+    case 'gave-up':
+      return 'the session has expired and onExpired gave up, so the request was not sent again. Log in and retry it.';
+    case 'replayed-once':
+      return 'the session was still expired after the request was replayed once. Check that onExpired really logs in (its login request should be marked rotatesSession: true).';
+  }
+};

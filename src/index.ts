@@ -1,0 +1,44 @@
+export {
+  HTTPError,
+  isHTTPError,
+  isKyError,
+  isNetworkError,
+  isTimeoutError,
+  NetworkError,
+  SchemaValidationError,
+  TimeoutError,
+} from 'ky';
+export { createSessionClient, type SessionClient } from './core/create-session-client.js';
+export type {
+  Listener,
+  NotResumedEvent,
+  RequestEvent,
+  SessionEvent,
+  SessionFetchEventName,
+  SessionFetchEvents,
+} from './core/events.js';
+export type {
+  AdaptiveConcurrency,
+  AllowedOrigin,
+  ExpiredContext,
+  ExpiryDecision,
+  LockRetryOptions,
+  ProtocolHeaders,
+  SessionClientOptions,
+  SessionMode,
+  SessionOptions,
+  SessionRequestOptions,
+} from './core/options.js';
+export type { RequestInfo } from './core/request-info.js';
+export { SessionExpiredError, type SessionExpiredReason } from './errors/SessionExpiredError.js';
+export { SessionFetchError } from './errors/SessionFetchError.js';
+export { SessionLockTimeoutError } from './errors/SessionLockTimeoutError.js';
+export { SessionOptionsError } from './errors/SessionOptionsError.js';
+export {
+  isSessionExpiredError,
+  isSessionFetchError,
+  isSessionLockTimeoutError,
+  isSessionOptionsError,
+} from './errors/type-guards.js';
+export { fingerprintOf } from './session/fingerprint.js';
+export type { IdSource, SessionState } from './session/session-state.js';

@@ -1,0 +1,136 @@
+import type { ConcurrencyLimit } from './concurrency-limit.js';
+
+/** One request waiting for its turn. */
+export type QueueTicket = {
+  /** Order of creation; a retried request keeps its number and so its place. */
+  readonly seq: number;
+  readonly priority: number;
+  /** 'write' counts against the limit; 'read' only keeps its place in line. */
+  readonly mode: 'write' | 'read';
+  /** A session-rotating request: runs alone. */
+  readonly barrier: boolean;
+  /** Let through while the session is held for expiry (the login request). */
+  readonly bypassHold: boolean;
+  /** For error messages. */
+  readonly label: { method: string; url: string };
+};
+
+type Waiter = QueueTicket & { grant: (release: () => void) => void; fail: (error: unknown) => void };
+
+/**
+ * The browser-side line for session requests. FIFO within a priority, head-of-line blocking so nothing overtakes
+ * a write that waits for a slot, a barrier for session-rotating requests, and a hold gate for expiry. The server
+ * does not answer lock waiters in order, so order is kept here, before requests are sent.
+ */
+export class RequestQueue {
+  readonly #waiting: Waiter[] = [];
+  #writes = 0;
+  #running = 0;
+  #barrier = false;
+
+  constructor(
+    readonly limit: ConcurrencyLimit,
+    private readonly isHeld: () => boolean,
+  ) {}
+
+  get size(): number {
+    return this.#waiting.length;
+  }
+
+  get inFlight(): number {
+    return this.#running;
+  }
+
+  /** Tickets waiting because the session is held. */
+  heldCount(): number {
+    return this.#waiting.filter((waiter) => !waiter.bypassHold).length;
+  }
+
+  /** Waits for a turn. Resolves to the release function; rejects with the signal's reason when aborted. */
+  acquire(ticket: QueueTicket, signal: AbortSignal): { immediate: boolean; turn: Promise<() => void> } {
+    if (signal.aborted) return { immediate: false, turn: Promise.reject(signal.reason) };
+    if (this.#waiting.length === 0 && this.#canStart(ticket))
+      return { immediate: true, turn: Promise.resolve(this.#start(ticket)) };
+    const turn = new Promise<() => void>((resolve, reject) => {
+      const waiter: Waiter = {
+        ...ticket,
+        grant: (release) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(release);
+        },
+        fail: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      const onAbort = () => {
+        const index = this.#waiting.indexOf(waiter);
+        if (index !== -1) this.#waiting.splice(index, 1);
+        reject(signal.reason);
+        this.pump();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#insert(waiter);
+      this.pump();
+    });
+    return { immediate: false, turn };
+  }
+
+  /** Rejects every held ticket (the session was given up). */
+  rejectHeld(reason: (ticket: QueueTicket) => unknown): void {
+    const held = this.#waiting.filter((item) => !item.bypassHold);
+    for (const waiter of held) this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+    for (const waiter of held) waiter.fail(reason(waiter));
+  }
+
+  /** Starts every waiter that may start now, in order. */
+  pump(): void {
+    const held = this.isHeld();
+    for (let index = 0; index < this.#waiting.length; ) {
+      const waiter = this.#waiting[index]!;
+      if (held && !waiter.bypassHold) {
+        index++;
+        continue;
+      }
+      if (!this.#canStart(waiter)) break;
+      this.#waiting.splice(index, 1);
+      waiter.grant(this.#start(waiter));
+    }
+  }
+
+  #canStart(ticket: QueueTicket): boolean {
+    if (this.#barrier) return false;
+    if (!ticket.bypassHold && this.isHeld()) return false;
+    if (ticket.barrier) return this.#running === 0;
+    return ticket.mode === 'read' || this.#writes < this.limit.current;
+  }
+
+  #start(ticket: QueueTicket): () => void {
+    this.#running++;
+    if (ticket.mode === 'write') this.#writes++;
+    if (ticket.barrier) this.#barrier = true;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#running--;
+      if (ticket.mode === 'write') this.#writes--;
+      if (ticket.barrier) this.#barrier = false;
+      this.pump();
+    };
+  }
+
+  #insert(waiter: Waiter): void {
+    let index = this.#waiting.length;
+    while (index > 0) {
+      const before = this.#waiting[index - 1]!;
+      if (
+        before.priority > waiter.priority ||
+        (before.priority === waiter.priority && before.seq < waiter.seq)
+      )
+        break;
+      index--;
+    }
+    this.#waiting.splice(index, 0, waiter);
+  }
+}

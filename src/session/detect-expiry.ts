@@ -1,0 +1,34 @@
+import type { NormalizedSessionOptions } from '../core/options.js';
+
+/** Why a response means the session has expired, or undefined. */
+export type ExpirySignal = 'marker' | 'status' | 'login-redirect' | 'html-for-json' | 'custom';
+
+const htmlDocument = /^\s*(?:<!doctype html|<html[\s>])/i;
+
+const wantsJsonOnly = (accept: string | null): boolean =>
+  accept !== null && /json/i.test(accept) && !/html|\*\/\*/i.test(accept);
+
+/**
+ * Reads the signs of an expired session off a response: the protocol's marker, an expiry status, a redirect that
+ * ended on the login page, or an HTML document served where only JSON was accepted (a login page in place of the
+ * API's answer). A PHP warning in front of JSON is not a document and does not count.
+ */
+export const detectExpiry = async (
+  request: Request,
+  response: Response,
+  options: NormalizedSessionOptions,
+): Promise<ExpirySignal | undefined> => {
+  if (response.headers.get(options.protocol.expired) === '1') return 'marker';
+  if (options.expiredStatuses.has(response.status)) return 'status';
+  if (response.redirected && response.url && options.loginUrl(new URL(response.url))) return 'login-redirect';
+  if (options.isExpired?.(response)) return 'custom';
+  const type = response.headers.get('content-type') ?? '';
+  if (response.ok && /text\/html/i.test(type) && wantsJsonOnly(request.headers.get('accept'))) {
+    const text = await response
+      .clone()
+      .text()
+      .catch(() => '');
+    if (htmlDocument.test(text)) return 'html-for-json';
+  }
+  return undefined;
+};

@@ -1,0 +1,32 @@
+import { fingerprintOf } from './fingerprint.js';
+
+/** The raw value of a readable cookie, or undefined (HttpOnly, absent, or no document). */
+export const readCookie = (name: string): string | undefined => {
+  const cookies = globalThis.document?.cookie;
+  if (!cookies) return undefined;
+  for (const part of cookies.split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) {
+      const value = part.slice(index + 1).trim();
+      return value === '' || value === 'deleted' ? undefined : value;
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Fingerprints of the readable session cookie, computed only when the cookie changes. The raw id never leaves
+ * this closure.
+ */
+export const createCookieFingerprinter = (name: string) => {
+  let lastRaw: string | undefined;
+  let lastFingerprint: Promise<string | undefined> = Promise.resolve(undefined);
+  return (): Promise<string | undefined> => {
+    const raw = readCookie(name);
+    if (raw !== lastRaw) {
+      lastRaw = raw;
+      lastFingerprint = raw === undefined ? Promise.resolve(undefined) : fingerprintOf(raw);
+    }
+    return lastFingerprint;
+  };
+};

@@ -1,0 +1,138 @@
+import type { Emitter } from '../core/events.js';
+import type { RequestInfo } from '../core/request-info.js';
+import { type IdSource, initialSessionState, type SessionState } from './session-state.js';
+
+const notResumedThreshold = 3;
+
+/**
+ * The session state and its epoch. The epoch grows whenever the id the browser sends changes (start, rotation,
+ * expiry, resume), so a response can be told apart from one to a request sent with an older id.
+ */
+export class SessionStore {
+  #state: SessionState;
+  #epoch = 0;
+  #newIdsInARow = 0;
+  readonly #listeners = new Set<() => void>();
+  readonly #emitter: Emitter;
+  readonly #now: () => number;
+
+  constructor(emitter: Emitter, now: () => number = Date.now) {
+    this.#emitter = emitter;
+    this.#now = now;
+    this.#state = initialSessionState(now());
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** A response showed this fingerprint (from a request sent in the current epoch). */
+  observeId(
+    fingerprint: string,
+    source: IdSource,
+    request: RequestInfo | undefined,
+    expected: boolean,
+  ): void {
+    const previous = this.#state;
+    if (previous.fingerprint === fingerprint) {
+      this.#newIdsInARow = 0;
+      if (previous.status !== 'active' || previous.source !== source) {
+        this.#set({
+          ...previous,
+          status: 'active',
+          source,
+          since: previous.status === 'active' ? previous.since : this.#now(),
+        });
+        if (previous.status === 'unknown') this.#emit('session:start', previous, request);
+      }
+      return;
+    }
+    this.#epoch++;
+    const rotated = previous.status === 'active' && previous.fingerprint !== null;
+    this.#set({
+      status: 'active',
+      fingerprint,
+      since: rotated ? previous.since : this.#now(),
+      rotations: rotated ? previous.rotations + 1 : 0,
+      expiresAt: previous.expiresAt,
+      source,
+    });
+    this.#emit(rotated ? 'session:rotate' : 'session:start', previous, request);
+    this.#countNewId(previous, expected);
+  }
+
+  /** The server no longer accepts the session. */
+  expire(request: RequestInfo | undefined, fingerprint?: string): void {
+    const previous = this.#state;
+    if (previous.status === 'expired' && (fingerprint === undefined || fingerprint === previous.fingerprint))
+      return;
+    this.#epoch++;
+    this.#set({
+      status: 'expired',
+      fingerprint: fingerprint ?? previous.fingerprint,
+      since: this.#now(),
+      rotations: 0,
+      expiresAt: null,
+      source: previous.source,
+    });
+    if (previous.status !== 'expired') this.#emit('session:expire', previous, request);
+  }
+
+  /** onExpired resolved 'resume'; the next response tells whether a session is active. */
+  resume(): void {
+    const previous = this.#state;
+    this.#epoch++;
+    if (previous.status === 'expired') this.#set({ ...previous, status: 'unknown', since: this.#now() });
+    this.#emit('session:resume', previous, undefined);
+  }
+
+  giveUp(): void {
+    this.#emit('session:give-up', this.#state, undefined);
+  }
+
+  /** The session's time to live as the server (or the configured lifetime) says. */
+  touch(ttlMs: number | undefined): void {
+    if (ttlMs === undefined || this.#state.status === 'expired') return;
+    const expiresAt = this.#now() + ttlMs;
+    // Small moves are not worth a notification to every subscriber.
+    if (this.#state.expiresAt !== null && Math.abs(this.#state.expiresAt - expiresAt) < 1000) return;
+    this.#set({ ...this.#state, expiresAt });
+  }
+
+  #countNewId(previous: SessionState, expected: boolean): void {
+    this.#newIdsInARow = previous.fingerprint === null || expected ? 0 : this.#newIdsInARow + 1;
+    if (this.#newIdsInARow === notResumedThreshold) {
+      this.#emitter.emit('session:not-resumed', {
+        session: this.#state,
+        newIdsInARow: this.#newIdsInARow,
+        message:
+          'The server sent a new session id on every response: the session is not being resumed. ' +
+          'Check that the cookie is sent (same origin or an allowed origin with CORS credentials) and that every script calls session_start().',
+      });
+    }
+  }
+
+  #set(state: SessionState): void {
+    this.#state = Object.freeze(state);
+    for (const listener of [...this.#listeners]) listener();
+  }
+
+  #emit(
+    name: 'session:start' | 'session:rotate' | 'session:expire' | 'session:resume' | 'session:give-up',
+    previous: SessionState,
+    request: RequestInfo | undefined,
+  ): void {
+    if (this.#emitter.has(name)) this.#emitter.emit(name, { session: this.#state, previous, request });
+  }
+}
