@@ -30,6 +30,7 @@ export type {
   SessionRequestOptions,
 } from './core/options.js';
 export type { RequestInfo } from './core/request-info.js';
+export type { SimulatedFault } from './core/simulated-faults.js';
 export { SessionExpiredError, type SessionExpiredReason } from './errors/SessionExpiredError.js';
 export { SessionFetchError } from './errors/SessionFetchError.js';
 export { SessionLockTimeoutError } from './errors/SessionLockTimeoutError.js';

@@ -15,6 +15,7 @@ import {
 import { sendRequest } from './send-request.js';
 import { createAfterResponseHook, createBeforeRequestHook } from './session-hooks.js';
 import { SessionRuntime } from './session-runtime.js';
+import type { SimulatedFault } from './simulated-faults.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
 
@@ -36,6 +37,12 @@ export interface SessionClient {
   subscribe(listener: () => void): () => void;
   /** Listens to a typed event; returns the unsubscribe function. */
   on<Name extends SessionFetchEventName>(name: Name, listener: Listener<Name>): () => void;
+  /**
+   * Makes the next session request meet a fault, to test the app's own handling: `'expire'` (answered 401 with
+   * the expiry marker, without reaching the server), `'lock-timeout'` (answered 423, retried as usual) or
+   * `'rotate'` (sent as usual, then counted as a rotation).
+   */
+  simulate(fault: SimulatedFault): void;
   /** The queue right now: requests waiting, session requests in flight, and the current 'write' limit. */
   readonly stats: { queued: number; inFlight: number; limit: number };
   /**
@@ -129,6 +136,15 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
     getSnapshot: () => store.state,
     subscribe: (listener) => store.subscribe(listener),
     on: (name, listener) => emitter.on(name, listener),
+    simulate: (fault) => {
+      if (fault !== 'expire' && fault !== 'rotate' && fault !== 'lock-timeout') {
+        throw new SessionOptionsError(
+          'fault',
+          `must be 'expire', 'rotate' or 'lock-timeout' (got ${String(fault)})`,
+        );
+      }
+      runtime.faults.push(fault);
+    },
     get stats() {
       return { queued: queue.size, inFlight: queue.inFlight, limit: queue.limit.current };
     },

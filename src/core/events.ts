@@ -45,8 +45,13 @@ export type SessionFetchEvents = {
   'request:queued': RequestEvent;
   /** An attempt of the request was handed to fetch. */
   'request:start': RequestEvent;
-  /** The request settled (response or error). */
-  'request:end': RequestEvent;
+  /**
+   * A response arrived, before the client acts on it. `response` is a clone the listener may read; it is only
+   * made when somebody listens (the debug overlay and diagnostics do).
+   */
+  'request:response': RequestEvent & { response: Response };
+  /** The request settled: `request.outcome` is 'ok' or the error's name, and `error` the error. */
+  'request:end': RequestEvent & { error: unknown };
 };
 
 export type SessionFetchEventName = keyof SessionFetchEvents;

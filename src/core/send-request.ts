@@ -30,18 +30,13 @@ export const sendRequest = (
   const { runtime } = config;
   const url = resolveRequestUrl(input, { ...config.kyOptions, ...kyRequestOptions });
   const origin = url && runtime.options.origins.get(url.origin);
-  if (!url || !origin) {
-    // Not an allowed origin: no cookies and none of the session machinery.
-    return config.ky(input, { ...kyRequestOptions, credentials: 'omit' });
-  }
-
   const method = (kyRequestOptions.method ?? 'get').toUpperCase();
   const record: RequestRecord = {
     id: runtime.nextId(),
     method,
-    url: url.href,
-    mode,
-    foreign: false,
+    url: url?.href ?? String(input),
+    mode: origin ? mode : 'none',
+    foreign: !origin,
     rotatesSession,
     priority,
     createdAt: Date.now(),
@@ -55,6 +50,11 @@ export const sendRequest = (
     endedAt: undefined,
     outcome: undefined,
   };
+  if (!url || !origin) {
+    // Not an allowed origin: no cookies and none of the session machinery.
+    return track(config, record, undefined, config.ky(input, { ...kyRequestOptions, credentials: 'omit' }));
+  }
+
   const sessionOptions: KyOptions = {
     ...kyRequestOptions,
     credentials: 'include',
@@ -127,19 +127,27 @@ const track = (
   promise: ResponsePromise,
 ) => {
   const { emitter, store } = config.runtime;
-  const finish = (outcome: string) => {
+  if (!state && emitter.has('request:start')) {
+    emitter.emit('request:start', { request: snapshot(record), session: store.state });
+  }
+  const finish = (outcome: string, error: unknown) => {
     state?.deadline?.dispose();
     record.endedAt = Date.now();
     record.outcome = outcome;
-    if (emitter.has('request:end'))
-      emitter.emit('request:end', { request: snapshot(record), session: store.state });
+    if (emitter.has('request:end')) {
+      emitter.emit('request:end', { request: snapshot(record), session: store.state, error });
+    }
   };
   promise.then(
     (response) => {
       if (response) record.status = response.status;
-      finish('ok');
+      finish('ok', undefined);
     },
-    (error: unknown) => finish(error instanceof Error ? error.name : 'Error'),
+    (error: unknown) => {
+      const response = (error as { response?: unknown } | null)?.response;
+      if (response instanceof Response) record.status = response.status;
+      finish(error instanceof Error ? error.name : 'Error', error);
+    },
   );
   return promise;
 };

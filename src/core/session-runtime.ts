@@ -5,6 +5,7 @@ import { createCookieFingerprinter } from '../session/read-session-cookie.js';
 import { SessionStore } from '../session/session-store.js';
 import { Emitter } from './events.js';
 import type { NormalizedSessionOptions } from './options.js';
+import type { SimulatedFault } from './simulated-faults.js';
 
 /**
  * What a client and every client extended from it share: they talk to one server session, so they share its
@@ -16,6 +17,8 @@ export class SessionRuntime {
   readonly queue: RequestQueue;
   readonly expiry: ExpiryCoordinator;
   readonly cookieFingerprint: () => Promise<string | undefined>;
+  /** Faults queued by `client.simulate()`, met by the next session requests in order. */
+  readonly faults: SimulatedFault[] = [];
   #nextId = 1;
 
   constructor(readonly options: NormalizedSessionOptions) {

@@ -4,6 +4,7 @@ import { parseFingerprintHeader } from '../session/fingerprint.js';
 import { snapshot } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
+import { simulatedResponse } from './simulated-faults.js';
 
 type Fetch = (input: Input, init?: RequestInit) => Promise<Response>;
 
@@ -48,14 +49,21 @@ export const createSessionTransport =
       state.sentEpoch = store.epoch;
       record.attempts++;
       if (emitter.has('request:start')) emitter.emit('request:start', event(runtime, state));
+      const fault = runtime.faults.shift();
       const send = baseFetch ?? globalThis.fetch;
-      response = await send(request, signal === request.signal ? init : { ...init, signal });
+      response =
+        (fault && simulatedResponse(fault, runtime.options.protocol)) ??
+        (await send(request, signal === request.signal ? init : { ...init, signal }));
+      if (fault === 'rotate') store.simulateRotation(snapshot(record));
     } catch (error) {
       release();
       throw timedOut(error);
     }
     try {
       record.status = response.status;
+      if (emitter.has('request:response')) {
+        emitter.emit('request:response', { ...event(runtime, state), response: response.clone() });
+      }
       state.verdict = await readVerdict(runtime, state, request, response);
     } finally {
       release();

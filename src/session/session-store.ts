@@ -97,6 +97,15 @@ export class SessionStore {
     this.#emit('session:resume', previous, undefined);
   }
 
+  /** `client.simulate('rotate')`: counts a rotation without a new id, so the app's handling can be tried. */
+  simulateRotation(request: RequestInfo | undefined): void {
+    const previous = this.#state;
+    if (previous.status !== 'active') return;
+    this.#epoch++;
+    this.#set({ ...previous, rotations: previous.rotations + 1 });
+    this.#emit('session:rotate', previous, request);
+  }
+
   giveUp(): void {
     this.#emit('session:give-up', this.#state, undefined);
   }
