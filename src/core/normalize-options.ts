@@ -6,10 +6,21 @@ const fn = z.custom<(...args: never[]) => unknown>(
   (value) => typeof value === 'function',
   'must be a function',
 );
-const ms = z.number().check(z.gte(0), z.lte(2_147_483_647));
-const count = z.int().check(z.gte(0), z.lte(1000));
-const headerName = z.string().check(z.regex(/^[!#$%&'*+.^`|~\w-]+$/, 'must be an HTTP header name'));
-const originString = z.string().check(
+const ms = (what = 'a number of milliseconds') =>
+  z
+    .number(`must be ${what}`)
+    .check(z.gte(0, `must be ${what}, 0 or more`), z.lte(2_147_483_647, 'must be at most 2147483647 ms'));
+const whole = (min: number, max: number, what: string) =>
+  z
+    .int(`must be ${what}: a whole number from ${min} to ${max}`)
+    .check(
+      z.gte(min, `must be ${what}: a whole number from ${min} to ${max}`),
+      z.lte(max, `must be ${what}: a whole number from ${min} to ${max}`),
+    );
+const bool = z.boolean('must be true or false');
+const token = /^[!#$%&'*+.^`|~\w-]+$/;
+const headerName = z.string('must be a header name').check(z.regex(token, 'must be an HTTP header name'));
+const originString = z.string('must be an origin string').check(
   z.refine((value) => {
     try {
       return new URL(value).origin === value.replace(/\/$/, '');
@@ -22,53 +33,67 @@ const originString = z.string().check(
 const schema = z.looseObject({
   origins: z.optional(
     z.array(
-      z.union([
-        originString,
-        z.strictObject({ origin: originString, noCacheHeaders: z.optional(z.boolean()) }),
-      ]),
+      z.union(
+        [originString, z.strictObject({ origin: originString, noCacheHeaders: z.optional(bool) })],
+        'must be an origin string or { origin, noCacheHeaders }',
+      ),
+      'must be an array of origins',
     ),
   ),
   pageOrigin: z.optional(originString),
-  cookieName: z.optional(z.string().check(z.regex(/^[!#$%&'*+.^`|~\w-]+$/, 'must be a cookie name'))),
+  cookieName: z.optional(z.string('must be a cookie name').check(z.regex(token, 'must be a cookie name'))),
   protocol: z.optional(
-    z.strictObject({
-      fingerprint: z.optional(headerName),
-      expired: z.optional(headerName),
-      lock: z.optional(headerName),
-      ttl: z.optional(headerName),
-      lockWait: z.optional(headerName),
-    }),
+    z.strictObject(
+      {
+        fingerprint: z.optional(headerName),
+        expired: z.optional(headerName),
+        lock: z.optional(headerName),
+        ttl: z.optional(headerName),
+        lockWait: z.optional(headerName),
+      },
+      'must be an object of header names',
+    ),
   ),
-  expiredStatuses: z.optional(z.array(z.int().check(z.gte(100), z.lte(599)))),
-  loginUrl: z.optional(z.union([z.instanceof(RegExp), fn])),
+  expiredStatuses: z.optional(
+    z.array(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses'),
+  ),
+  loginUrl: z.optional(
+    z.union([z.instanceof(RegExp), fn], 'must be a RegExp or a function (url: URL) => boolean'),
+  ),
   isExpired: z.optional(fn),
   onExpired: z.optional(fn),
   concurrency: z.optional(
-    z.union([
-      z.literal('adaptive'),
-      z.int().check(z.gte(1), z.lte(64)),
-      z.strictObject({
-        initial: z.optional(z.int().check(z.gte(1), z.lte(64))),
-        min: z.optional(z.int().check(z.gte(1), z.lte(64))),
-        max: z.optional(z.int().check(z.gte(1), z.lte(64))),
-        lockWaitThreshold: z.optional(ms),
-      }),
-    ]),
+    z.union(
+      [
+        z.literal('adaptive'),
+        whole(1, 64, 'a fixed limit'),
+        z.strictObject({
+          initial: z.optional(whole(1, 64, 'a limit')),
+          min: z.optional(whole(1, 64, 'a limit')),
+          max: z.optional(whole(1, 64, 'a limit')),
+          lockWaitThreshold: z.optional(ms()),
+        }),
+      ],
+      "must be 'adaptive', a whole number from 1 to 64, or { initial, min, max, lockWaitThreshold }",
+    ),
   ),
   lockRetry: z.optional(
-    z.strictObject({
-      limit: z.optional(count),
-      baseDelay: z.optional(ms),
-      maxDelay: z.optional(ms),
-      maxRetryAfter: z.optional(ms),
-    }),
+    z.strictObject(
+      {
+        limit: z.optional(whole(0, 1000, 'a retry count')),
+        baseDelay: z.optional(ms()),
+        maxDelay: z.optional(ms()),
+        maxRetryAfter: z.optional(ms()),
+      },
+      'must be an object { limit, baseDelay, maxDelay, maxRetryAfter }',
+    ),
   ),
-  deadline: z.optional(ms.check(z.gt(0))),
-  noCache: z.optional(z.boolean()),
-  cacheBust: z.optional(z.boolean()),
-  accept: z.optional(z.union([z.string(), z.literal(false)])),
-  sessionLifetime: z.optional(ms),
-  defaultMode: z.optional(z.enum(['write', 'read', 'none'])),
+  deadline: z.optional(ms().check(z.gt(0, 'must be a number of milliseconds above 0'))),
+  noCache: z.optional(bool),
+  cacheBust: z.optional(bool),
+  accept: z.optional(z.union([z.string(), z.literal(false)], 'must be a media type string or false')),
+  sessionLifetime: z.optional(ms()),
+  defaultMode: z.optional(z.enum(['write', 'read', 'none'], "must be 'write', 'read' or 'none'")),
 });
 
 const describe = (value: unknown): string => {
@@ -98,7 +123,7 @@ export const validateSessionOptions = (input: unknown): SessionOptions => {
   const message =
     issue.code === 'unrecognized_keys'
       ? 'is not an option'
-      : `${issue.message.replace(/^Invalid input: /, '')} (got ${describe(pick(input, issue.path))})`;
+      : `${issue.message} (got ${describe(pick(input, issue.path))})`;
   throw new SessionOptionsError(key, message);
 };
 

@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import { createSessionClient, isSessionOptionsError, type SessionOptionsError } from '../../src/index.js';
+
+const bad = (options: unknown): SessionOptionsError => {
+  try {
+    createSessionClient(options as never);
+  } catch (error) {
+    expect(isSessionOptionsError(error)).toBe(true);
+    return error as SessionOptionsError;
+  }
+  throw new Error('expected createSessionClient to throw');
+};
+
+describe('options', () => {
+  test('a valid set of options creates a client whose session starts unknown', () => {
+    const client = createSessionClient({
+      origins: ['https://api.example.com', { origin: 'https://other.example.com', noCacheHeaders: true }],
+      concurrency: { initial: 1, max: 3 },
+      lockRetry: { limit: 2 },
+      prefix: '/api',
+    });
+    expect(client.session.status).toBe('unknown');
+    expect(client.session.fingerprint).toBeNull();
+    expect(client.stats.limit).toBe(1);
+  });
+
+  test('a wrong type names the option, what it must be and what it got', () => {
+    const error = bad({ deadline: 'soon' });
+    expect(error.option).toBe('deadline');
+    expect(error.message).toContain('`deadline`');
+    expect(error.message).toContain('"soon"');
+  });
+
+  test('an origin with a path is refused with the reason', () => {
+    const error = bad({ origins: ['https://api.example.com/v1'] });
+    expect(error.option).toBe('origins.0');
+    expect(error.message).toMatch(/must be an origin/);
+  });
+
+  test('a misspelt nested option is named', () => {
+    expect(bad({ lockRetry: { limt: 3 } }).option).toBe('lockRetry.limt');
+  });
+
+  test('out-of-range numbers are refused', () => {
+    expect(bad({ concurrency: 0 }).option).toBe('concurrency');
+    expect(bad({ lockRetry: { limit: -1 } }).option).toBe('lockRetry.limit');
+    expect(bad({ expiredStatuses: [401, 9000] }).option).toBe('expiredStatuses.1');
+  });
+
+  test('min above max is refused', () => {
+    expect(bad({ concurrency: { min: 4, max: 2 } }).option).toBe('concurrency.min');
+  });
+
+  test('an onExpired that is not a function is refused', () => {
+    expect(bad({ onExpired: 'login' }).message).toMatch(/`onExpired`.*function/);
+  });
+
+  test('options that are not an object are refused', () => {
+    expect(bad('fast').option).toBe('options');
+  });
+
+  test('extend() refuses options that belong to the shared session', () => {
+    const client = createSessionClient();
+    expect(() => client.extend({ concurrency: 3 })).toThrow(/`concurrency`.*extend\(\) cannot change it/);
+  });
+
+  test('extend() returns a new client that shares the session state', () => {
+    const client = createSessionClient();
+    const child = client.extend({ prefix: '/api', deadline: 5000 });
+    expect(child).not.toBe(client);
+    expect(child.session).toBe(client.session);
+  });
+
+  test('a bad per-request mode is refused before anything is sent', () => {
+    const client = createSessionClient();
+    expect(() => client.get('/x', { session: 'sometimes' as never })).toThrow(
+      /`session`.*'write', 'read' or 'none'/,
+    );
+  });
+});

@@ -1,0 +1,166 @@
+import { describe, expect, test } from 'vitest';
+import { createConcurrencyLimit } from '../../src/queue/concurrency-limit.js';
+import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
+
+let seq = 0;
+const ticket = (overrides: Partial<QueueTicket> = {}): QueueTicket => ({
+  seq: ++seq,
+  priority: 0,
+  mode: 'write',
+  barrier: false,
+  bypassHold: false,
+  label: { method: 'POST', url: 'http://localhost/x' },
+  ...overrides,
+});
+
+const adaptive = { initial: 2, min: 1, max: 4, lockWaitThreshold: 50 };
+
+describe('request queue', () => {
+  test('writes beyond the limit wait and start in FIFO order as slots free', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const signal = new AbortController().signal;
+    const started: number[] = [];
+    const tickets = [ticket(), ticket(), ticket()];
+    const turns = tickets.map((item) =>
+      queue.acquire(item, signal).turn.then((release) => (started.push(item.seq), release)),
+    );
+    await Promise.resolve();
+    expect(started).toEqual([tickets[0]!.seq]);
+    (await turns[0])();
+    (await turns[1])();
+    (await turns[2])();
+    expect(started).toEqual(tickets.map((item) => item.seq));
+  });
+
+  test('higher priority goes first, FIFO within a priority', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const signal = new AbortController().signal;
+    const first = queue.acquire(ticket(), signal);
+    const order: string[] = [];
+    const low1 = ticket();
+    const low2 = ticket();
+    const high = ticket({ priority: 5 });
+    for (const [name, item] of [
+      ['low1', low1],
+      ['low2', low2],
+      ['high', high],
+    ] as const) {
+      void queue.acquire(item, signal).turn.then((release) => {
+        order.push(name);
+        release();
+      });
+    }
+    (await first.turn)();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(order).toEqual(['high', 'low1', 'low2']);
+  });
+
+  test('reads do not count against the limit but keep their place behind a waiting write', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const signal = new AbortController().signal;
+    const write = queue.acquire(ticket(), signal);
+    expect(write.immediate).toBe(true);
+    const read = queue.acquire(ticket({ mode: 'read' }), signal);
+    expect(read.immediate).toBe(true);
+    const waitingWrite = queue.acquire(ticket(), signal);
+    const readBehind = queue.acquire(ticket({ mode: 'read' }), signal);
+    expect(waitingWrite.immediate).toBe(false);
+    expect(readBehind.immediate).toBe(false);
+    expect(queue.size).toBe(2);
+    (await write.turn)();
+    await waitingWrite.turn;
+    await readBehind.turn;
+    expect(queue.size).toBe(0);
+  });
+
+  test('a barrier waits for the requests in flight and runs alone', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 4 }), () => false);
+    const signal = new AbortController().signal;
+    const inFlight = queue.acquire(ticket(), signal);
+    const barrier = queue.acquire(ticket({ barrier: true }), signal);
+    const after = queue.acquire(ticket({ mode: 'read' }), signal);
+    expect(barrier.immediate).toBe(false);
+    let barrierStarted = false;
+    let afterStarted = false;
+    void barrier.turn.then(() => (barrierStarted = true));
+    void after.turn.then(() => (afterStarted = true));
+    await Promise.resolve();
+    expect(barrierStarted).toBe(false);
+    (await inFlight.turn)();
+    const releaseBarrier = await barrier.turn;
+    expect(afterStarted).toBe(false);
+    releaseBarrier();
+    await after.turn;
+    expect(afterStarted).toBe(true);
+  });
+
+  test('an aborted ticket leaves the queue without ever starting', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const first = queue.acquire(ticket(), new AbortController().signal);
+    const controller = new AbortController();
+    const aborted = queue.acquire(ticket(), controller.signal);
+    controller.abort(new Error('user aborted'));
+    await expect(aborted.turn).rejects.toThrow('user aborted');
+    expect(queue.size).toBe(0);
+    (await first.turn)();
+    expect(queue.inFlight).toBe(0);
+  });
+
+  test('held tickets wait while the session is held; bypassing tickets go', async () => {
+    let held = true;
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => held);
+    const signal = new AbortController().signal;
+    const heldTicket = queue.acquire(ticket(), signal);
+    const login = queue.acquire(ticket({ barrier: true, bypassHold: true }), signal);
+    expect(heldTicket.immediate).toBe(false);
+    (await login.turn)();
+    expect(queue.size).toBe(1);
+    held = false;
+    queue.pump();
+    await heldTicket.turn;
+    expect(queue.size).toBe(0);
+  });
+
+  test('rejectHeld rejects every held ticket with the given error', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => true);
+    const signal = new AbortController().signal;
+    const a = queue.acquire(ticket(), signal);
+    const b = queue.acquire(ticket({ mode: 'read' }), signal);
+    queue.rejectHeld((item) => new Error(`gave up ${item.label.method}`));
+    await expect(a.turn).rejects.toThrow('gave up POST');
+    await expect(b.turn).rejects.toThrow('gave up POST');
+  });
+});
+
+describe('adaptive limit', () => {
+  test('grows while no lock waits are seen, up to max', () => {
+    const limit = createConcurrencyLimit(adaptive);
+    expect(limit.current).toBe(2);
+    for (let index = 0; index < 20; index++) limit.onResponse(0);
+    expect(limit.current).toBe(4);
+  });
+
+  test('lock waits ease it back to two and no lower', () => {
+    const limit = createConcurrencyLimit(adaptive);
+    for (let index = 0; index < 20; index++) limit.onResponse(undefined);
+    for (let index = 0; index < 50; index++) limit.onResponse(500);
+    expect(limit.current).toBe(2);
+  });
+
+  test('lock timeouts halve it down to min', () => {
+    const limit = createConcurrencyLimit(adaptive);
+    for (let index = 0; index < 20; index++) limit.onResponse(0);
+    limit.onLockTimeout();
+    expect(limit.current).toBe(2);
+    limit.onLockTimeout();
+    limit.onLockTimeout();
+    expect(limit.current).toBe(1);
+  });
+
+  test('a fixed limit never changes', () => {
+    const limit = createConcurrencyLimit({ fixed: 3 });
+    limit.onLockTimeout();
+    limit.onResponse(0);
+    expect(limit.current).toBe(3);
+  });
+});

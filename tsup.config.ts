@@ -1,0 +1,27 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // The npm build: ESM + CJS with types, dependencies left to the app's bundler.
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    treeshake: true,
+    external: ['msw', 'ky', 'zod'],
+  },
+  {
+    // The script-tag build: one self-contained minified file defining the global SessionFetch.
+    entry: { 'session-fetch': 'src/platform/global.ts' },
+    format: ['iife'],
+    globalName: 'SessionFetch',
+    minify: true,
+    sourcemap: true,
+    target: 'es2020',
+    platform: 'browser',
+    noExternal: [/.*/],
+    outExtension: () => ({ js: '.global.js' }),
+  },
+]);
