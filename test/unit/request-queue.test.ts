@@ -22,13 +22,16 @@ describe('request queue', () => {
     const started: number[] = [];
     const tickets = [ticket(), ticket(), ticket()];
     const turns = tickets.map((item) =>
-      queue.acquire(item, signal).turn.then((release) => (started.push(item.seq), release)),
+      queue.acquire(item, signal).turn.then((release) => {
+        started.push(item.seq);
+        return release;
+      }),
     );
     await Promise.resolve();
     expect(started).toEqual([tickets[0]!.seq]);
-    (await turns[0])();
-    (await turns[1])();
-    (await turns[2])();
+    (await turns[0]!)();
+    (await turns[1]!)();
+    (await turns[2]!)();
     expect(started).toEqual(tickets.map((item) => item.seq));
   });
 

@@ -1,0 +1,29 @@
+export type { Clock, ControllableClock } from './engine/clock.js';
+export {
+  CookieJar,
+  type CookieJarFetch,
+  createCookieJarFetch,
+  type FetchFunction,
+} from './engine/cookie-jar-fetch.js';
+export {
+  formatSetCookie,
+  parseCookieHeader,
+  type ResolvedCookieOptions,
+  type SessionCookieOptions,
+} from './engine/cookies.js';
+export type { CorsOptions } from './engine/cors.js';
+export { createPhpServer } from './engine/create-php-server.js';
+export { installDemoRoutes } from './engine/demo-routes.js';
+export { FAULT_HEADER, FAULT_QUERY, type FaultName, PHP_WARNING, type PhpFaults } from './engine/faults.js';
+export { fingerprint } from './engine/fingerprint.js';
+export type {
+  PhpLogEntry,
+  PhpServer,
+  PhpServerOptions,
+  ResolvedPhpServerOptions,
+  SessionInfo,
+} from './engine/options.js';
+export type { Php, SetCookieOptions } from './engine/php-script.js';
+export type { RouteScript } from './engine/router.js';
+export { cleanCookieHeader, toMswHandlers } from './msw.js';
+export { toNodeListener } from './node-http.js';

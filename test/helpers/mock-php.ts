@@ -1,0 +1,68 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createSessionClient, type SessionClientOptions } from '../../src/index.js';
+import {
+  createPhpServer,
+  installDemoRoutes,
+  type PhpServer,
+  type PhpServerOptions,
+  toMswHandlers,
+} from '../../src/testing/index.js';
+
+export const pageOrigin = 'http://localhost:3000';
+
+/** Deletes every cookie the page can see, as a page could. */
+export const clearCookies = (): void => {
+  for (const pair of document.cookie.split('; ').filter(Boolean)) {
+    // biome-ignore lint/suspicious/noDocumentCookie: clearing the page's cookies the way a page can
+    document.cookie = `${pair.split('=')[0]}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
+  }
+};
+
+/**
+ * A mock PHP backend (the demo routes) on the page's origin through msw, reset after each test. Requests go
+ * through happy-dom's fetch, so cookies behave as in a browser. `sent` lists every request msw saw.
+ */
+export const useMockPhp = (options: PhpServerOptions = {}, extra: Record<string, PhpServer> = {}) => {
+  const php = installDemoRoutes(createPhpServer(options));
+  const sent: Request[] = [];
+  const server = setupServer(
+    ...toMswHandlers(php, { baseUrl: pageOrigin }),
+    ...Object.entries(extra).flatMap(([baseUrl, other]) => toMswHandlers(other, { baseUrl })),
+  );
+  server.events.on('request:start', ({ request }) => {
+    sent.push(request.clone());
+  });
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    clearCookies();
+    php.reset();
+    for (const other of Object.values(extra)) other.reset();
+    sent.length = 0;
+  });
+  afterAll(() => server.close());
+  return { php, server, sent };
+};
+
+/** A client on the mock backend's origin. */
+export const client = (options: SessionClientOptions = {}) => createSessionClient({ pageOrigin, ...options });
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Records every event of a client, in order, by name. */
+export const recordEvents = (target: ReturnType<typeof createSessionClient>) => {
+  const names = [
+    'session:start',
+    'session:rotate',
+    'session:expire',
+    'session:resume',
+    'session:give-up',
+    'session:not-resumed',
+    'lock:wait',
+    'lock:retry',
+  ] as const;
+  const seen: string[] = [];
+  for (const name of names) target.on(name, () => seen.push(name));
+  return seen;
+};
