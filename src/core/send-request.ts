@@ -132,6 +132,7 @@ const track = (
   }
   const finish = (outcome: string, error: unknown) => {
     state?.deadline?.dispose();
+    if (state?.ticket) config.runtime.queue.cancel(state.ticket.seq);
     record.endedAt = Date.now();
     record.outcome = outcome;
     if (emitter.has('request:end')) {

@@ -65,6 +65,8 @@ export const createSessionTransport =
         emitter.emit('request:response', { ...event(runtime, state), response: response.clone() });
       }
       state.verdict = await readVerdict(runtime, state, request, response);
+      // It will be sent again (or fail): keep its place so the requests queued after it do not overtake it.
+      if (state.verdict !== 'ok') queue.reserve(ticket);
     } finally {
       release();
     }
@@ -112,15 +114,15 @@ const readVerdict = async (
     return 'expired';
   }
 
-  if (fromHeader) {
-    // A response to a request sent before the id changed must not roll the state back.
-    if (!stale) store.observeId(fromHeader, 'protocol', snapshot(state.record), state.ticket.barrier);
-  } else {
-    const fromCookie = await runtime.cookieFingerprint();
-    // The cookie is what the browser sends next, whichever response set it, so it is always current.
-    if (fromCookie) store.observeId(fromCookie, 'cookie', snapshot(state.record), state.ticket.barrier);
-  }
+  const fromCookie = fromHeader ? undefined : await runtime.cookieFingerprint();
   const ttl = Number.parseFloat(headers.get(options.protocol.ttl) ?? '');
-  store.touch(Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : options.sessionLifetime);
+  const info = snapshot(state.record);
+  store.batch(() => {
+    // A response to a request sent before the id changed must not roll the state back. The cookie, though, is
+    // what the browser sends next, whichever response set it, so it is always current.
+    if (fromHeader && !stale) store.observeId(fromHeader, 'protocol', info, state.ticket.barrier);
+    if (fromCookie) store.observeId(fromCookie, 'cookie', info, state.ticket.barrier);
+    store.touch(Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : options.sessionLifetime);
+  });
   return 'ok';
 };

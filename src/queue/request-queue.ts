@@ -15,7 +15,14 @@ export type QueueTicket = {
   readonly label: { method: string; url: string };
 };
 
-type Waiter = QueueTicket & { grant: (release: () => void) => void; fail: (error: unknown) => void };
+type Waiter = QueueTicket & {
+  grant: (release: () => void) => void;
+  fail: (error: unknown) => void;
+  /** A place kept for a request that will be sent again (a replay, a lock retry): it blocks those behind it. */
+  reserved?: boolean;
+};
+
+const noop = () => {};
 
 /**
  * The browser-side line for session requests. FIFO within a priority, head-of-line blocking so nothing overtakes
@@ -43,14 +50,35 @@ export class RequestQueue {
 
   /** Tickets waiting because the session is held. */
   heldCount(): number {
-    return this.#waiting.filter((waiter) => !waiter.bypassHold).length;
+    return this.#waiting.filter((waiter) => !waiter.bypassHold && !waiter.reserved).length;
+  }
+
+  /**
+   * Keeps the ticket's place while its request waits to be sent again, so a replay after resume or a lock retry
+   * goes before the requests queued after it. The next acquire() with the ticket's seq takes the place;
+   * cancel() frees it when the request ends instead.
+   */
+  reserve(ticket: QueueTicket): void {
+    if (this.#waiting.some((waiter) => waiter.seq === ticket.seq)) return;
+    this.#insert({ ...ticket, grant: noop, fail: noop, reserved: true });
+  }
+
+  /** Frees a reserved place (the request ended without being sent again). */
+  cancel(seq: number): void {
+    const index = this.#waiting.findIndex((waiter) => waiter.seq === seq && waiter.reserved);
+    if (index === -1) return;
+    this.#waiting.splice(index, 1);
+    this.pump();
   }
 
   /** Waits for a turn. Resolves to the release function; rejects with the signal's reason when aborted. */
   acquire(ticket: QueueTicket, signal: AbortSignal): { immediate: boolean; turn: Promise<() => void> } {
     if (signal.aborted) return { immediate: false, turn: Promise.reject(signal.reason) };
-    if (this.#waiting.length === 0 && this.#canStart(ticket))
+    const reservedAt = this.#waiting.findIndex((waiter) => waiter.seq === ticket.seq);
+    if (reservedAt !== -1) this.#waiting.splice(reservedAt, 1);
+    if (this.#waiting.length === 0 && this.#canStart(ticket)) {
       return { immediate: true, turn: Promise.resolve(this.#start(ticket)) };
+    }
     const turn = new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = {
         ...ticket,
@@ -70,7 +98,8 @@ export class RequestQueue {
         this.pump();
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#insert(waiter);
+      if (reservedAt !== -1) this.#waiting.splice(reservedAt, 0, waiter);
+      else this.#insert(waiter);
       this.pump();
     });
     return { immediate: false, turn };
@@ -78,7 +107,7 @@ export class RequestQueue {
 
   /** Rejects every held ticket (the session was given up). */
   rejectHeld(reason: (ticket: QueueTicket) => unknown): void {
-    const held = this.#waiting.filter((item) => !item.bypassHold);
+    const held = this.#waiting.filter((item) => !item.bypassHold && !item.reserved);
     for (const waiter of held) this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
     for (const waiter of held) waiter.fail(reason(waiter));
   }
@@ -92,7 +121,7 @@ export class RequestQueue {
         index++;
         continue;
       }
-      if (!this.#canStart(waiter)) break;
+      if (waiter.reserved || !this.#canStart(waiter)) break;
       this.#waiting.splice(index, 1);
       waiter.grant(this.#start(waiter));
     }

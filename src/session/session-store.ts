@@ -12,6 +12,8 @@ export class SessionStore {
   #state: SessionState;
   #epoch = 0;
   #newIdsInARow = 0;
+  #batching = false;
+  #dirty = false;
   readonly #listeners = new Set<() => void>();
   readonly #emitter: Emitter;
   readonly #now: () => number;
@@ -132,8 +134,25 @@ export class SessionStore {
     }
   }
 
+  /** Applies several changes with one notification, so subscribers render once per response. */
+  batch(apply: () => void): void {
+    this.#batching = true;
+    try {
+      apply();
+    } finally {
+      this.#batching = false;
+      if (this.#dirty) this.#notify();
+    }
+  }
+
   #set(state: SessionState): void {
     this.#state = Object.freeze(state);
+    if (this.#batching) this.#dirty = true;
+    else this.#notify();
+  }
+
+  #notify(): void {
+    this.#dirty = false;
     for (const listener of [...this.#listeners]) listener();
   }
 

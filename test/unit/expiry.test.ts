@@ -1,0 +1,185 @@
+// @vitest-environment happy-dom
+import { describe, expect, test, vi } from 'vitest';
+import { isSessionExpiredError, type SessionClient } from '../../src/index.js';
+import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+
+const { php, sent } = useMockPhp();
+
+// A page that needs a login and records what it was sent, so replays and their order can be checked.
+php.route('POST', '/api/notes', async ({ session_start, $_SESSION, request, unauthorized }) => {
+  await session_start();
+  if (!$_SESSION.user) return unauthorized();
+  const notes = ($_SESSION.notes as string[] | undefined) ?? [];
+  $_SESSION.notes = [...notes, await request.text()];
+  return { saved: true };
+});
+php.route('GET', '/api/notes', async ({ session_start, $_SESSION, unauthorized }) => {
+  await session_start({ read_and_close: true });
+  if (!$_SESSION.user) return unauthorized();
+  return $_SESSION.notes ?? [];
+});
+
+const login = (session: SessionClient) =>
+  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
+const notesExecuted = () =>
+  php.log.filter((entry) => entry.path === '/api/notes' && entry.method === 'POST' && entry.status === 200);
+
+describe('expiry without a handler', () => {
+  test('a request that comes back expired rejects with SessionExpiredError naming method and URL', async () => {
+    const session = client();
+    await login(session);
+    php.expireAll();
+    const error = await session.post('/api/notes', { body: 'a' }).catch((caught: unknown) => caught);
+    expect(isSessionExpiredError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^POST http:\/\/localhost:3000\/api\/notes: the session has expired/,
+    );
+    expect(session.session.status).toBe('expired');
+  });
+});
+
+describe('expiry with onExpired', () => {
+  test('held requests and the ones that came back expired are replayed in order after resume', async () => {
+    const onExpired = vi.fn(async () => {
+      await login(session);
+      return 'resume' as const;
+    });
+    const session: SessionClient = client({ onExpired, concurrency: 1 });
+    const events = recordEvents(session);
+    await login(session);
+    php.expireAll();
+    const results = await Promise.all(
+      ['1', '2', '3', '4'].map((body) => session.post('/api/notes', { body }).json()),
+    );
+    expect(results).toEqual(Array(4).fill({ saved: true }));
+    expect(onExpired).toHaveBeenCalledTimes(1);
+    expect(await session.get('/api/notes').json()).toEqual(['1', '2', '3', '4']);
+    // The login after an expiry starts a new session rather than rotating the old one.
+    expect(events).toEqual(['session:start', 'session:expire', 'session:start', 'session:resume']);
+  });
+
+  test('onExpired runs once for many parallel requests, and held requests are not sent before it decides', async () => {
+    let decide!: (value: 'resume') => void;
+    const decision = new Promise<'resume'>((resolve) => {
+      decide = resolve;
+    });
+    const onExpired = vi.fn(async () => {
+      await login(session);
+      return decision;
+    });
+    // One write at a time, so the server also runs them in the order they are sent.
+    const session: SessionClient = client({ onExpired, concurrency: 1 });
+    await login(session);
+    php.expireAll();
+    const first = session.post('/api/notes', { body: 'first' });
+    await vi.waitFor(() => expect(onExpired).toHaveBeenCalled());
+    const sentBefore = sent.length;
+    const later = ['a', 'b', 'c'].map((body) => session.post('/api/notes', { body }));
+    await sleep(50);
+    expect(sent.length).toBe(sentBefore);
+    // The three held, and the first keeping its place for its replay.
+    expect(session.stats.queued).toBe(4);
+    decide('resume');
+    await Promise.all([first, ...later]);
+    expect(onExpired).toHaveBeenCalledTimes(1);
+    expect(await session.get('/api/notes').json()).toEqual(['first', 'a', 'b', 'c']);
+  });
+
+  test("'give-up' rejects every held request with SessionExpiredError and sends none of them", async () => {
+    const session = client({ onExpired: async () => 'give-up' });
+    const events = recordEvents(session);
+    await login(session);
+    php.expireAll();
+    const outcomes = await Promise.allSettled(
+      ['1', '2', '3'].map((body) => session.post('/api/notes', { body })),
+    );
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect(isSessionExpiredError((outcome as PromiseRejectedResult).reason)).toBe(true);
+      expect(((outcome as PromiseRejectedResult).reason as { reason: string }).reason).toBe('gave-up');
+    }
+    expect(notesExecuted()).toHaveLength(0);
+    expect(events).toContain('session:give-up');
+  });
+
+  test('an onExpired that throws gives up, with the error as the cause', async () => {
+    const failure = new Error('login dialog crashed');
+    const session = client({
+      onExpired: async () => {
+        throw failure;
+      },
+    });
+    await login(session);
+    php.expireAll();
+    const error = await session.post('/api/notes', { body: 'x' }).catch((caught: unknown) => caught);
+    expect(isSessionExpiredError(error)).toBe(true);
+    expect((error as Error).cause).toBe(failure);
+  });
+
+  test('a request still expired after its replay rejects instead of looping', async () => {
+    const onExpired = vi.fn(async () => 'resume' as const);
+    const session = client({ onExpired });
+    await login(session);
+    php.expireAll();
+    const error = await session.post('/api/notes', { body: 'x' }).catch((caught: unknown) => caught);
+    expect((error as { reason: string }).reason).toBe('replayed-once');
+    expect(notesExecuted()).toHaveLength(0);
+  });
+
+  test('after giving up, the next request asks onExpired again', async () => {
+    const decisions = ['give-up', 'resume'] as const;
+    let call = 0;
+    const session: SessionClient = client({
+      onExpired: async () => {
+        const decision = decisions[call++]!;
+        if (decision === 'resume') await login(session);
+        return decision;
+      },
+    });
+    await login(session);
+    php.expireAll();
+    await expect(session.post('/api/notes', { body: 'lost' })).rejects.toThrow(/gave up/);
+    await expect(session.post('/api/notes', { body: 'kept' }).json()).resolves.toEqual({ saved: true });
+    expect(call).toBe(2);
+    expect(await session.get('/api/notes').json()).toEqual(['kept']);
+  });
+
+  test('time held while onExpired runs does not count against the deadline', async () => {
+    const session: SessionClient = client({
+      deadline: 200,
+      onExpired: async () => {
+        await sleep(400);
+        await login(session);
+        return 'resume';
+      },
+    });
+    await login(session);
+    php.expireAll();
+    await expect(session.post('/api/notes', { body: 'slow login' }).json()).resolves.toEqual({ saved: true });
+  });
+
+  test('an abort signal removes a held request without it ever being sent', async () => {
+    let decide!: (value: 'resume') => void;
+    const session: SessionClient = client({
+      onExpired: async () => {
+        await login(session);
+        return new Promise<'resume'>((resolve) => {
+          decide = resolve;
+        });
+      },
+    });
+    await login(session);
+    php.expireAll();
+    const first = session.post('/api/notes', { body: 'first' });
+    await vi.waitFor(() => expect(decide).toBeDefined());
+    const controller = new AbortController();
+    const aborted = session.post('/api/notes', { body: 'aborted', signal: controller.signal });
+    await sleep(10);
+    controller.abort();
+    await expect(aborted).rejects.toThrow();
+    decide('resume');
+    await first;
+    expect(php.log.some((entry) => entry.bodyText === 'aborted')).toBe(false);
+    expect(await session.get('/api/notes').json()).toEqual(['first']);
+  });
+});
