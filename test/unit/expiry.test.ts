@@ -86,7 +86,7 @@ describe('expiry with onExpired', () => {
   });
 
   test("'give-up' rejects every held request with SessionExpiredError and sends none of them", async () => {
-    const session = client({ onExpired: async () => 'give-up' });
+    const session = client({ onExpired: async () => 'give-up' as const });
     const events = recordEvents(session);
     await login(session);
     php.expireAll();
@@ -150,7 +150,7 @@ describe('expiry with onExpired', () => {
       onExpired: async () => {
         await sleep(400);
         await login(session);
-        return 'resume';
+        return 'resume' as const;
       },
     });
     await login(session);
