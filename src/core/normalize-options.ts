@@ -88,6 +88,7 @@ const schema = z.looseObject({
       'must be an object { limit, baseDelay, maxDelay, maxRetryAfter }',
     ),
   ),
+  lockHandoffDelay: z.optional(ms()),
   deadline: z.optional(ms().check(z.gt(0, 'must be a number of milliseconds above 0'))),
   noCache: z.optional(bool),
   cacheBust: z.optional(bool),
@@ -152,7 +153,7 @@ export const normalizeSessionOptions = (
           initial: adaptive.initial ?? 2,
           min: adaptive.min ?? 1,
           max: adaptive.max ?? 4,
-          lockWaitThreshold: adaptive.lockWaitThreshold ?? 50,
+          lockWaitThreshold: adaptive.lockWaitThreshold ?? 10,
         };
   if ('min' in normalizedConcurrency && normalizedConcurrency.min > normalizedConcurrency.max) {
     throw new SessionOptionsError(
@@ -183,6 +184,7 @@ export const normalizeSessionOptions = (
       maxDelay: raw.lockRetry?.maxDelay ?? 3000,
       maxRetryAfter: raw.lockRetry?.maxRetryAfter ?? 10_000,
     },
+    lockHandoffDelay: raw.lockHandoffDelay ?? 30,
     deadline: raw.deadline ?? 60_000,
     noCache: raw.noCache ?? true,
     cacheBust: raw.cacheBust ?? false,

@@ -68,7 +68,7 @@ export type AdaptiveConcurrency = {
   min: number;
   /** @default 4 */
   max: number;
-  /** A lock wait (from `X-Session-Lock-Wait`) longer than this, in ms, counts as contention. @default 50 */
+  /** A lock wait (from `X-Session-Lock-Wait`) longer than this, in ms, counts as contention. @default 10 */
   lockWaitThreshold: number;
 };
 
@@ -107,6 +107,14 @@ export type SessionOptions = {
   onExpired?: (context: ExpiredContext) => ExpiryDecision | Promise<ExpiryDecision>;
   /** `'adaptive'`, a fixed number of 'write' requests in flight, or adaptive settings. @default 'adaptive' */
   concurrency?: 'adaptive' | number | Partial<AdaptiveConcurrency>;
+  /**
+   * When a 'write' ends while another is still in flight, wait this many ms before sending the next one. The one
+   * in flight is waiting for PHP's session lock, and lock handlers poll for it (phpredis every 20 ms by default),
+   * so a request arriving the instant the lock frees would take it first and could starve the waiter into a
+   * lock timeout. The delay is hidden behind the waiter's own lock hold.
+   * @default 30
+   */
+  lockHandoffDelay?: number;
   /** Lock-timeout retries. @default { limit: 5, baseDelay: 100, maxDelay: 3000, maxRetryAfter: 10000 } */
   lockRetry?: Partial<LockRetryOptions>;
   /**
@@ -157,6 +165,7 @@ export type NormalizedSessionOptions = {
   onExpired: SessionOptions['onExpired'];
   concurrency: { fixed: number } | Readonly<AdaptiveConcurrency>;
   lockRetry: Readonly<LockRetryOptions>;
+  lockHandoffDelay: number;
   deadline: number;
   noCache: boolean;
   cacheBust: boolean;
@@ -176,6 +185,7 @@ export const sessionWideKeys = [
   'isExpired',
   'onExpired',
   'concurrency',
+  'lockHandoffDelay',
   'sessionLifetime',
 ] as const;
 

@@ -24,7 +24,11 @@ export class SessionRuntime {
   constructor(readonly options: NormalizedSessionOptions) {
     this.store = new SessionStore(this.emitter);
     this.expiry = new ExpiryCoordinator(this.store, () => this.queue, options.onExpired);
-    this.queue = new RequestQueue(createConcurrencyLimit(options.concurrency), () => this.expiry.holding);
+    this.queue = new RequestQueue(
+      createConcurrencyLimit(options.concurrency),
+      () => this.expiry.holding,
+      options.lockHandoffDelay,
+    );
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
   }
 

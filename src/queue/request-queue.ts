@@ -34,10 +34,18 @@ export class RequestQueue {
   #writes = 0;
   #running = 0;
   #barrier = false;
+  #handoffUntil = 0;
+  #handoffTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * @param handoffDelay ms to wait, after a write ends while another is still in flight, before the next write
+   * goes: the one in flight is waiting for PHP's lock, and lock handlers poll, so a request arriving the moment
+   * the lock frees would take it first and starve the waiter until it times out.
+   */
   constructor(
     readonly limit: ConcurrencyLimit,
     private readonly isHeld: () => boolean,
+    private readonly handoffDelay = 0,
   ) {}
 
   get size(): number {
@@ -131,7 +139,9 @@ export class RequestQueue {
     if (this.#barrier) return false;
     if (!ticket.bypassHold && this.isHeld()) return false;
     if (ticket.barrier) return this.#running === 0;
-    return ticket.mode === 'read' || this.#writes < this.limit.current;
+    if (ticket.mode === 'read') return true;
+    if (this.#writes > 0 && this.#handoffUntil > Date.now()) return false;
+    return this.#writes < this.limit.current;
   }
 
   #start(ticket: QueueTicket): () => void {
@@ -143,10 +153,19 @@ export class RequestQueue {
       if (released) return;
       released = true;
       this.#running--;
-      if (ticket.mode === 'write') this.#writes--;
+      if (ticket.mode === 'write') {
+        this.#writes--;
+        if (this.#writes > 0 && this.handoffDelay > 0) this.#startHandoff();
+      }
       if (ticket.barrier) this.#barrier = false;
       this.pump();
     };
+  }
+
+  #startHandoff(): void {
+    this.#handoffUntil = Date.now() + this.handoffDelay;
+    clearTimeout(this.#handoffTimer);
+    this.#handoffTimer = setTimeout(() => this.pump(), this.handoffDelay + 1);
   }
 
   #insert(waiter: Waiter): void {

@@ -35,6 +35,38 @@ describe('request queue', () => {
     expect(started).toEqual(tickets.map((item) => item.seq));
   });
 
+  test('after a write ends while another waits for the lock, the next write waits the hand-off delay', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => false, 40);
+    const signal = new AbortController().signal;
+    const holder = queue.acquire(ticket(), signal);
+    queue.acquire(ticket(), signal);
+    const next = queue.acquire(ticket(), signal);
+    let startedAt = 0;
+    void next.turn.then(() => {
+      startedAt = Date.now();
+    });
+    const releasedAt = Date.now();
+    (await holder.turn)();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(startedAt).toBe(0);
+    await next.turn;
+    expect(startedAt - releasedAt).toBeGreaterThanOrEqual(39);
+  });
+
+  test('with no other write in flight the next write goes at once', async () => {
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false, 1000);
+    const signal = new AbortController().signal;
+    const holder = queue.acquire(ticket(), signal);
+    const next = queue.acquire(ticket(), signal);
+    (await holder.turn)();
+    let started = false;
+    void next.turn.then(() => {
+      started = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(started).toBe(true);
+  });
+
   test('higher priority goes first, FIFO within a priority', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
     const signal = new AbortController().signal;
