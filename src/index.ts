@@ -40,6 +40,8 @@ export {
   isSessionFetchError,
   isSessionLockTimeoutError,
   isSessionOptionsError,
+  isUnexpectedBodyError,
 } from './errors/type-guards.js';
+export { UnexpectedBodyError } from './errors/UnexpectedBodyError.js';
 export { fingerprintOf } from './session/fingerprint.js';
 export type { IdSource, SessionState } from './session/session-state.js';

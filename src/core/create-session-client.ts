@@ -1,5 +1,6 @@
 import ky, { type Input, type KyInstance, type Options as KyOptions, type ResponsePromise } from 'ky';
 import { SessionOptionsError } from '../errors/SessionOptionsError.js';
+import { UnexpectedBodyError } from '../errors/UnexpectedBodyError.js';
 import type { SessionState } from '../session/session-state.js';
 import type { Listener, SessionFetchEventName } from './events.js';
 import { normalizeSessionOptions, validateSessionOptions } from './normalize-options.js';
@@ -110,6 +111,7 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
     lockRetry: normalized.lockRetry,
   };
   const instance = ky.create({
+    parseJson: parseJsonClearly,
     ...kyOptions,
     hooks: {
       ...kyOptions.hooks,
@@ -166,6 +168,14 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
       );
     },
   };
+};
+
+const parseJsonClearly = (text: string, { request }: { request: Request }): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new UnexpectedBodyError(request, text, { cause });
+  }
 };
 
 const mergeKy = (parent: KyOptions, child: KyOptions): KyOptions => ({

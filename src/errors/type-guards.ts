@@ -2,6 +2,7 @@ import type { SessionExpiredError } from './SessionExpiredError.js';
 import type { SessionFetchError } from './SessionFetchError.js';
 import type { SessionLockTimeoutError } from './SessionLockTimeoutError.js';
 import type { SessionOptionsError } from './SessionOptionsError.js';
+import type { UnexpectedBodyError } from './UnexpectedBodyError.js';
 
 // Matching by name as well as by class keeps the guards working across two copies of the library
 // (an npm build and a script-tag build on one page, or a bundler that duplicated the package).
@@ -13,6 +14,7 @@ const sessionErrorNames = new Set([
   'SessionExpiredError',
   'SessionLockTimeoutError',
   'SessionOptionsError',
+  'UnexpectedBodyError',
 ]);
 
 /** True for any error thrown by session-fetch itself (not ky's). */
@@ -32,3 +34,7 @@ export const isSessionLockTimeoutError = (error: unknown): error is SessionLockT
 /** True when an option was invalid. */
 export const isSessionOptionsError = (error: unknown): error is SessionOptionsError =>
   hasName(error, 'SessionOptionsError');
+
+/** True when `.json()` met a body that is not JSON (a PHP warning in front of it, an HTML page). */
+export const isUnexpectedBodyError = (error: unknown): error is UnexpectedBodyError =>
+  hasName(error, 'UnexpectedBodyError');
