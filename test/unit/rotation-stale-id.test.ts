@@ -1,0 +1,45 @@
+// @vitest-environment happy-dom
+import { describe, expect, test } from 'vitest';
+import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+
+// use_strict_mode=0: a request with a regenerated-away id silently gets an empty session under the old id, and
+// no Set-Cookie. With the protocol, the server marks it expired.
+const { php } = useMockPhp({ strictMode: false });
+
+php.route(
+  'POST',
+  '/api/slow-login',
+  async ({ session_start, session_regenerate_id, session_write_close, $_SESSION, sleep: wait }) => {
+    await session_start();
+    await session_regenerate_id(true);
+    $_SESSION.user = 'ada';
+    session_write_close();
+    await wait(30);
+    return { loggedIn: true };
+  },
+);
+php.route('POST', '/api/slow-private', async ({ session_start, $_SESSION, sleep: wait, unauthorized }) => {
+  await session_start();
+  await wait(80);
+  if (!$_SESSION.user) return unauthorized();
+  $_SESSION.saved = true;
+  return { saved: true };
+});
+
+describe('a request sent with the id from before a rotation', () => {
+  test('comes back expired, is replayed once with the new id, and the session is not declared expired', async () => {
+    const session = client({ concurrency: 4 });
+    const events = recordEvents(session);
+    await session.get('/api/whoami');
+    const login = session.post('/api/slow-login');
+    await sleep(10);
+    const write = session.post('/api/slow-private').json();
+    await login;
+    await expect(write).resolves.toEqual({ saved: true });
+    expect(events).toEqual(['session:start', 'session:rotate']);
+    expect(session.session.status).toBe('active');
+    expect(
+      php.log.filter((entry) => entry.path === '/api/slow-private').map((entry) => entry.status),
+    ).toEqual([401, 200]);
+  });
+});
