@@ -1,0 +1,137 @@
+import type { SessionClient } from '../core/create-session-client.js';
+import { createDiagnostics, type DiagnosticsOptions } from './engine.js';
+import type { Finding, HeaderMap, Observation } from './types.js';
+
+/** How much of a body is read to look for PHP messages. */
+const bodyLimit = 4096;
+
+/** What `watchDiagnostics` returns. */
+export type DiagnosticsWatcher = {
+  /** The findings so far, oldest first; repeats are counted in `count`. */
+  findings(): Finding[];
+  clear(): void;
+  /** Stops listening to the client. */
+  stop(): void;
+};
+
+const headersOf = (response: Response): HeaderMap => {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  return headers;
+};
+
+/** The first `limit` bytes of a body as text; the rest is not read. */
+const readStart = async (response: Response, limit: number): Promise<string> => {
+  const reader = response.body?.getReader();
+  if (!reader) return (await response.text()).slice(0, limit);
+  const bytes = new Uint8Array(limit);
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const part = value.subarray(0, limit - size);
+      bytes.set(part, size);
+      size += part.length;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return new TextDecoder().decode(bytes.subarray(0, size));
+};
+
+/** Bodies worth a look: text that may carry a PHP message (not images, not downloads). */
+const readable = /json|html|text\/plain|javascript/i;
+
+/**
+ * Watches a client's events and reports what looks wrong with the server or the setup: sessions not resumed, PHP
+ * output before headers, CORS and SameSite trouble, cached responses, lock contention, expiry during long requests.
+ *
+ * @example
+ * ```ts
+ * const diagnostics = watchDiagnostics(client, { onFinding: (finding) => console.warn(finding.title, finding.fix) });
+ * ```
+ */
+export const watchDiagnostics = (
+  client: SessionClient,
+  options: DiagnosticsOptions = {},
+): DiagnosticsWatcher => {
+  const core = createDiagnostics(options);
+  let stopped = false;
+  const observe = (observation: Observation) => {
+    if (!stopped) core.observe(observation);
+  };
+  const now = Date.now;
+  const sessionEvents = ['start', 'rotate', 'expire', 'resume', 'give-up'] as const;
+  const off = [
+    client.on('request:start', ({ request, session }) =>
+      observe({ type: 'start', at: now(), request, session }),
+    ),
+    client.on('request:response', ({ request, session, response }) => {
+      const headers = headersOf(response);
+      observe({
+        type: 'response',
+        at: now(),
+        request,
+        session,
+        status: response.status,
+        url: response.url,
+        redirected: response.redirected,
+        headers,
+      });
+      const type = headers['content-type'] ?? '';
+      if (type && !readable.test(type)) return;
+      let copy: Response;
+      try {
+        // Our own copy: other listeners may read the event's clone too.
+        copy = response.clone();
+      } catch {
+        return;
+      }
+      readStart(copy, bodyLimit).then(
+        (text) => {
+          if (!/^\s*[[{]/.test(text) && text.trim())
+            observe({ type: 'body', at: now(), request, headers, text });
+        },
+        () => undefined,
+      );
+    }),
+    client.on('request:end', ({ request, session, error }) => {
+      const response = (error as { response?: unknown } | undefined)?.response;
+      observe({
+        type: 'end',
+        at: now(),
+        request,
+        session,
+        ...(error instanceof Error ? { error: error.name } : error === undefined ? {} : { error: 'Error' }),
+        ...(response instanceof Response
+          ? { responseUrl: response.url, redirected: response.redirected }
+          : {}),
+      });
+    }),
+    client.on('lock:wait', ({ request, lockWaitMs }) =>
+      observe({ type: 'lock-wait', at: now(), request, lockWaitMs }),
+    ),
+    client.on('lock:retry', ({ request, attempt, delayMs }) =>
+      observe({ type: 'lock-retry', at: now(), request, attempt, delayMs }),
+    ),
+    client.on('session:not-resumed', ({ session, newIdsInARow, message }) =>
+      observe({ type: 'not-resumed', at: now(), session, newIdsInARow, message }),
+    ),
+    ...sessionEvents.map((name) =>
+      client.on(`session:${name}`, ({ session, previous, request }) =>
+        observe({ type: 'session', at: now(), name, session, previous, request }),
+      ),
+    ),
+  ];
+  return {
+    findings: core.findings,
+    clear: core.clear,
+    stop() {
+      stopped = true;
+      for (const unsubscribe of off) unsubscribe();
+    },
+  };
+};

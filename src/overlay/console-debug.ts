@@ -1,0 +1,45 @@
+import type { SessionClient } from '../core/create-session-client.js';
+import { requestLogOf } from '../diagnostics/request-log.js';
+import { formatMs } from './format.js';
+
+/**
+ * Prints the session and the recent requests as console tables (from the RequestLog attached to the client by
+ * the overlay or `attachRequestLog`). Exposed as `SessionFetch.debug()` in the script-tag build.
+ */
+export const debug = (client: SessionClient, limit = 50): void => {
+  const { fingerprint, status, since, rotations, expiresAt, source } = client.session;
+  console.table({
+    fingerprint,
+    status,
+    since: new Date(since).toISOString(),
+    rotations,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    source,
+    ...client.stats,
+  });
+  const log = requestLogOf(client);
+  if (!log) {
+    console.info(
+      "session-fetch: no request log on this client; call attachRequestLog(client) (or mountOverlay(client)) from 'session-fetch/overlay' first.",
+    );
+    return;
+  }
+  console.table(
+    log
+      .entries()
+      .slice(0, limit)
+      .map((request) => ({
+        id: request.id,
+        method: request.method,
+        url: request.url,
+        status: request.status ?? '',
+        outcome: request.outcome ?? 'running',
+        mode: request.mode,
+        queued: formatMs(request.queuedMs),
+        lockWait: request.lockWaitMs === undefined ? '' : formatMs(request.lockWaitMs),
+        lockRetries: request.lockRetries,
+        time: formatMs((request.endedAt ?? Date.now()) - request.createdAt),
+        replayed: request.replayed,
+      })),
+  );
+};
