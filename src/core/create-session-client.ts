@@ -6,6 +6,7 @@ import type { Listener, SessionFetchEventName } from './events.js';
 import { normalizeSessionOptions, validateSessionOptions } from './normalize-options.js';
 import {
   type LockRetryOptions,
+  type NormalizedSessionOptions,
   type SessionClientOptions,
   type SessionMode,
   type SessionOptions,
@@ -44,6 +45,8 @@ export interface SessionClient {
    * `'rotate'` (sent as usual, then counted as a rotation).
    */
   simulate(fault: SimulatedFault): void;
+  /** The session settings this client runs with, normalised (read-only; the overlay and diagnostics read them). */
+  readonly options: ClientSettings;
   /** The queue right now: requests waiting, session requests in flight, and the current 'write' limit. */
   readonly stats: { queued: number; inFlight: number; limit: number };
   /**
@@ -53,6 +56,12 @@ export interface SessionClient {
    */
   extend(options: SessionClientOptions): SessionClient;
 }
+
+/** The normalised session settings a client exposes. */
+export type ClientSettings = Pick<
+  NormalizedSessionOptions,
+  'pageOrigin' | 'origins' | 'protocol' | 'cookieName' | 'expiredStatuses' | 'loginUrl' | 'deadline'
+>;
 
 /** What a client needs per request, fixed when the client is made. */
 export type ClientConfig = {
@@ -147,6 +156,15 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
       }
       runtime.faults.push(fault);
     },
+    options: Object.freeze({
+      pageOrigin: runtime.options.pageOrigin,
+      origins: runtime.options.origins,
+      protocol: runtime.options.protocol,
+      cookieName: runtime.options.cookieName,
+      expiredStatuses: runtime.options.expiredStatuses,
+      loginUrl: runtime.options.loginUrl,
+      deadline: normalized.deadline,
+    }),
     get stats() {
       return { queued: queue.size, inFlight: queue.inFlight, limit: queue.limit.current };
     },

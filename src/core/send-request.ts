@@ -52,7 +52,9 @@ export const sendRequest = (
   };
   if (!url || !origin) {
     // Not an allowed origin: no cookies and none of the session machinery.
-    return track(config, record, undefined, config.ky(input, { ...kyRequestOptions, credentials: 'omit' }));
+    const foreign: KyOptions = { ...kyRequestOptions, credentials: 'omit' };
+    if (runtime.emitter.has('request:response')) foreign.fetch = observeForeign(config, record);
+    return track(config, record, undefined, config.ky(input, foreign));
   }
 
   const sessionOptions: KyOptions = {
@@ -112,6 +114,22 @@ export const sendRequest = (
   });
   return track(config, record, state, promise);
 };
+
+/** Lets the overlay and diagnostics see responses from other origins too (only while somebody listens). */
+const observeForeign =
+  (config: ClientConfig, record: RequestRecord) =>
+  async (input: Input, init?: RequestInit): Promise<Response> => {
+    const send = (config.kyOptions.fetch as typeof fetch | undefined) ?? globalThis.fetch;
+    const response = await send(input as Request, init);
+    record.status = response.status;
+    const { emitter, store } = config.runtime;
+    emitter.emit('request:response', {
+      request: snapshot(record),
+      session: store.state,
+      response: response.clone(),
+    });
+    return response;
+  };
 
 const normalizeRetry = (retry: KyOptions['retry']): RetryOptions =>
   typeof retry === 'number' ? { limit: retry } : (retry ?? {});
