@@ -1,0 +1,4 @@
+<?php
+// Health check: no session.
+header('Content-Type: text/plain');
+echo 'ok';
