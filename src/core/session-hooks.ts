@@ -77,7 +77,7 @@ export const createAfterResponseHook =
     if (state.expiryReplayed) throw new SessionExpiredError(label, 'replayed-once');
     record.held = true;
     deadline?.pause();
-    const outcome = await runtime.expiry.decide(runtime.queue.heldCount() + 1);
+    const outcome = await runtime.expiry.decide(runtime.queue.heldCount() + 1, state.sentEpoch);
     deadline?.resume();
     if (outcome.decision !== 'resume')
       throw new SessionExpiredError(label, 'gave-up', { cause: outcome.cause });

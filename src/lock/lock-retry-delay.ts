@@ -2,9 +2,9 @@ import type { LockRetryOptions } from '../core/options.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
- * The wait before lock retry number `attempt` (1-based): the server's Retry-After when it sent a usable one,
- * else exponential backoff with full jitter (a random delay between 0 and the step), so that requests that timed
- * out together do not come back together.
+ * The wait before lock retry number `attempt` (1-based): exponential backoff with full jitter (a random delay
+ * between 0 and the step), so that requests that timed out together do not come back together; when the server
+ * sent a usable Retry-After, the jitter is added on top of it, never taken off.
  */
 export const lockRetryDelay = (
   attempt: number,
@@ -12,8 +12,7 @@ export const lockRetryDelay = (
   options: LockRetryOptions,
   random: () => number = Math.random,
 ): number => {
-  const fromServer = parseRetryAfter(retryAfter, options.maxRetryAfter);
-  if (fromServer !== undefined) return fromServer;
+  const fromServer = parseRetryAfter(retryAfter, options.maxRetryAfter) ?? 0;
   const step = Math.min(options.maxDelay, options.baseDelay * 2 ** (attempt - 1));
-  return Math.round(random() * step);
+  return fromServer + Math.round(random() * step);
 };

@@ -11,6 +11,8 @@ export type ExpiryOutcome = { decision: ExpiryDecision; cause?: unknown };
  */
 export class ExpiryCoordinator {
   #episode: Promise<ExpiryOutcome> | undefined;
+  /** The last decision, and the epoch it was asked in: requests sent before then are covered by it. */
+  #last: { outcome: ExpiryOutcome; epoch: number } | undefined;
 
   constructor(
     private readonly store: SessionStore,
@@ -29,11 +31,17 @@ export class ExpiryCoordinator {
     );
   }
 
-  /** Starts the app's handler unless it is already running, and resolves with its decision. */
-  decide(waiting: number): Promise<ExpiryOutcome> {
+  /**
+   * Starts the app's handler unless it is already running, and resolves with its decision. A request sent before
+   * the last decision was asked for (it was in flight during that expiry and came back late) gets that decision
+   * instead of a second call to the handler.
+   */
+  decide(waiting: number, sentEpoch: number = Number.POSITIVE_INFINITY): Promise<ExpiryOutcome> {
     if (this.#episode) return this.#episode;
+    if (this.#last && sentEpoch < this.#last.epoch) return Promise.resolve(this.#last.outcome);
     const onExpired = this.onExpired;
     if (!onExpired) return Promise.resolve({ decision: 'give-up' });
+    const epoch = this.store.epoch;
     this.#episode = (async (): Promise<ExpiryOutcome> => {
       try {
         const decision = await onExpired({ session: this.store.state, waiting });
@@ -47,6 +55,7 @@ export class ExpiryCoordinator {
       }
     })().then((outcome) => {
       this.#episode = undefined;
+      this.#last = { outcome, epoch };
       if (outcome.decision === 'resume') {
         this.store.resume();
         this.queue().pump();

@@ -49,6 +49,8 @@ export class SessionStore {
     const previous = this.#state;
     if (previous.fingerprint === fingerprint) {
       this.#newIdsInARow = 0;
+      // The expired id still answering is not a new login: only a new id or a resume ends an expiry.
+      if (previous.status === 'expired') return;
       if (previous.status !== 'active' || previous.source !== source) {
         this.#set({
           ...previous,

@@ -153,8 +153,7 @@ describe.skipIf(!shouldRunPhpSuite())('session detection against php-fpm', () =>
     expect(ok.user).toBe('alice');
   });
 
-  test('after an expiry without onExpired, the next response silently makes the session active again', async () => {
-    // Observed behaviour (reported): no session:start event for the session that follows an expiry.
+  test('after an expiry without onExpired, the session stays expired until a login brings a new id', async () => {
     const server = servers[2]!;
     const k = phpClient(server);
     await k.client.get('whoami.php');
@@ -163,9 +162,12 @@ describe.skipIf(!shouldRunPhpSuite())('session detection against php-fpm', () =>
     await other(`${server.url}/logout.php?cookie=0`);
     await expiredReason(k.client.get('whoami.php').json());
     expect(k.client.session.status).toBe('expired');
+    // The anonymous session PHP handed out in its place is not the user's session coming back.
     await k.client.get('whoami.php').json();
+    expect(k.client.session.status).toBe('expired');
+    await k.client.post('login.php', { rotatesSession: true }).json();
     expect(k.client.session).toMatchObject({ status: 'active', fingerprint: fp(k.jar.get('PHPSESSID')!) });
-    expect(k.count('session:start')).toBe(1);
+    expect(k.count('session:start')).toBe(2);
   });
 
   test('after a logout that deletes the cookie, the next new session is reported as a rotation', async () => {

@@ -32,8 +32,10 @@ describe('Retry-After', () => {
 });
 
 describe('lock retry delay', () => {
-  test('uses the server Retry-After when it is usable', () => {
-    expect(lockRetryDelay(1, '1', options, () => 0.5)).toBe(1000);
+  test('waits at least the server Retry-After, with jitter on top so retries spread out', () => {
+    expect(lockRetryDelay(1, '1', options, () => 0)).toBe(1000);
+    expect(lockRetryDelay(1, '1', options, () => 0.5)).toBe(1050);
+    expect(lockRetryDelay(2, '1', options, () => 1)).toBe(1200);
   });
 
   test('falls back to exponential backoff with full jitter', () => {
