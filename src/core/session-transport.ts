@@ -108,7 +108,9 @@ const readVerdict = async (
 
   const stale = state.sentEpoch !== store.epoch;
   const fromHeader = parseFingerprintHeader(headers.get(options.protocol.fingerprint));
-  if (await detectExpiry(request, response, options)) {
+  // A rotating request (a login) cannot expire the session: its answer is the new session, and a 401 to it is a
+  // failed login for the app to handle, not something to hold requests for (onExpired itself sends it).
+  if (!state.ticket.barrier && (await detectExpiry(request, response, options))) {
     if (stale && store.state.status === 'active') return 'stale-expired';
     store.expire(snapshot(state.record), fromHeader);
     return 'expired';

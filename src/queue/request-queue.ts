@@ -125,7 +125,8 @@ export class RequestQueue {
     const held = this.isHeld();
     for (let index = 0; index < this.#waiting.length; ) {
       const waiter = this.#waiting[index]!;
-      if (held && !waiter.bypassHold) {
+      // While held, reserved places (requests waiting for the decision) must not block the login that ends it.
+      if (held && (!waiter.bypassHold || waiter.reserved)) {
         index++;
         continue;
       }

@@ -183,3 +183,29 @@ describe('expiry with onExpired', () => {
     expect(await session.get('/api/notes').json()).toEqual(['first']);
   });
 });
+
+describe('the login that ends an expiry', () => {
+  test('a login that fails with 401 inside onExpired reaches the app instead of waiting for itself', async () => {
+    php.route('POST', '/api/bad-login', ({ unauthorized }) => unauthorized());
+    const session: SessionClient = client({
+      onExpired: async () => {
+        const answer = await session.post('/api/bad-login', { rotatesSession: true, throwHttpErrors: false });
+        return answer.status === 401 ? 'give-up' : 'resume';
+      },
+    });
+    await login(session);
+    php.expireAll();
+    await expect(session.post('/api/notes', { body: 'x' })).rejects.toThrow(/gave up/);
+  });
+
+  test('a login sent with a forgotten id starts the new session instead of expiring it', async () => {
+    const session = client();
+    const events = recordEvents(session);
+    await login(session);
+    php.expireAll();
+    // The server replaces the unknown id (X-Session-Expired: 1) and logs the user in on the new one.
+    await login(session);
+    expect(session.session.status).toBe('active');
+    expect(events).toEqual(['session:start', 'session:rotate']);
+  });
+});
