@@ -45,7 +45,9 @@ describe('session tracking from a readable cookie', () => {
     // The cookie never comes back (as if it were set for another path or blocked), so PHP starts anew each time.
     for (let index = 0; index < 5; index++) {
       await session.get('/api/whoami');
+      // biome-ignore lint/suspicious/noDocumentCookie: the test stands in for a cookie the browser does not send back
       document.cookie = `PHPSESSID=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
+      // biome-ignore lint/suspicious/noDocumentCookie: as above
       document.cookie = `PHPSESSID=x${index}; path=/`;
     }
     expect(flagged).toHaveLength(1);
