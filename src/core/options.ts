@@ -32,6 +32,12 @@ export type ExpiredContext = {
   session: SessionState;
   /** How many requests are waiting for the decision (held or come back expired). */
   waiting: number;
+  /**
+   * Aborted when the session is resumed in another tab (a re-login there, seen through the cross-tab channel):
+   * the held requests are then sent at once and the value this handler resolves is ignored. Close the login
+   * dialog on it: `context.signal.addEventListener('abort', closeDialog)`.
+   */
+  signal: AbortSignal;
 };
 
 /** The names of the protocol headers (docs/protocol.md). */
@@ -72,6 +78,69 @@ export type AdaptiveConcurrency = {
   lockWaitThreshold: number;
 };
 
+/**
+ * CSRF token handling (Laravel, Symfony, Sanctum style). The token is sent on unsafe methods only, and only to
+ * the page's origin and the allowed `origins`: a request to any other origin never carries it (unlike axios
+ * before 1.6, CVE-2023-45857).
+ */
+export type CsrfOptions = {
+  /** The `<meta name="...">` whose `content` is the token; `false` reads none. @default 'csrf-token' */
+  meta?: string | false;
+  /** The cookie that holds the token (URL-decoded, like Laravel's `XSRF-TOKEN`); `false` reads none. @default 'XSRF-TOKEN' */
+  cookie?: string | false;
+  /** A response header that hands out a new token on any session response; `false` reads none. @default false */
+  responseHeader?: string | false;
+  /**
+   * The request header the token is sent in.
+   * @default 'X-XSRF-TOKEN' for a token read from the cookie, 'X-CSRF-TOKEN' otherwise (Laravel's pairs)
+   */
+  header?: string;
+  /**
+   * A URL that hands out a fresh token (page origin relative): Sanctum's `/sanctum/csrf-cookie` (sets the cookie)
+   * or a JSON endpoint answering `{ token }` (also `csrf`, `csrfToken`, `csrf_token`, `_token`) or the
+   * `responseHeader`. Fetched (GET) once for all waiting requests when the token is refused or unknown after a
+   * rotation. @default undefined (the token is only re-read from the page)
+   */
+  refreshUrl?: string;
+  /** Methods that never carry the token. @default ['GET', 'HEAD', 'OPTIONS', 'TRACE'] */
+  safeMethods?: string[];
+  /**
+   * Statuses that mean the token was refused. The first such answer refreshes the token and replays the request
+   * once; a second counts as expiry when the status is also in `expiredStatuses`. @default [419]
+   */
+  statuses?: number[];
+};
+
+/** Keeping the session alive while the user is active (one tab pings for all). */
+export type KeepaliveOptions = {
+  /** The URL to ping (page origin relative); it should start the session and may answer `204`. */
+  url: string;
+  /** @default 'POST' (with `cache: 'no-store'`, so no cache answers in the server's place) */
+  method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
+  /** Ms between pings while the user is active; keep it well below `gc_maxlifetime`. @default 300000 (5 min) */
+  interval?: number;
+  /** Ms without input (in any visible tab) after which the user is idle and pings stop. @default 1800000 (30 min) */
+  idleTimeout?: number;
+};
+
+/**
+ * Cross-tab behaviour. Every tab of an origin shares one PHP session, one cookie and one session lock, so tabs
+ * share the session state over a BroadcastChannel, elect one leader with the Web Locks API (it runs the
+ * keepalive), and take turns for 'write' requests through a Web Lock. Where BroadcastChannel or Web Locks are
+ * missing (Safari < 15.4, old browsers, workers without them) each tab behaves on its own: no sync, every tab is
+ * its own leader, writes are limited per tab only.
+ */
+export type TabsOptions = {
+  /** Share session state (rotation, expiry, resume, logout, TTL, CSRF token) with the other tabs. @default true */
+  sync?: boolean;
+  /** Let one tab at a time send 'write' requests (a Web Lock held from send until the response). @default true */
+  writeLock?: boolean;
+  /** Ms to wait for the cross-tab write lock before stealing it (a hung tab never blocks the others). @default 10000 */
+  writeLockTimeout?: number;
+  /** Channel and lock names' prefix. @default 'session-fetch:<page origin>:<cookieName>' */
+  name?: string;
+};
+
 /** The session options of `createSessionClient()`. Every other key is a ky option, passed to ky. */
 export type SessionOptions = {
   /**
@@ -104,7 +173,9 @@ export type SessionOptions = {
    * @default undefined (expired requests reject with SessionExpiredError)
    * @example onExpired: async () => (await showLoginDialog()) ? 'resume' : 'give-up'
    */
-  onExpired?: (context: ExpiredContext) => ExpiryDecision | Promise<ExpiryDecision>;
+  // Typed as async only: TypeScript widens `async () => 'resume'` to Promise<string> against `D | Promise<D>`.
+  // A plain value works at run time too.
+  onExpired?: (context: ExpiredContext) => Promise<ExpiryDecision>;
   /** `'adaptive'`, a fixed number of 'write' requests in flight, or adaptive settings. @default 'adaptive' */
   concurrency?: 'adaptive' | number | Partial<AdaptiveConcurrency>;
   /**
@@ -133,6 +204,42 @@ export type SessionOptions = {
   sessionLifetime?: number;
   /** The mode of a request that does not say. @default 'write' */
   defaultMode?: SessionMode;
+  /**
+   * CSRF tokens: `true` for the defaults (meta `csrf-token`, cookie `XSRF-TOKEN`), an object to configure them.
+   * @default false (no token is added; 419 counts as expiry as listed in `expiredStatuses`)
+   * @example csrf: { refreshUrl: '/sanctum/csrf-cookie', header: 'X-XSRF-TOKEN', meta: false }
+   */
+  csrf?: boolean | CsrfOptions;
+  /**
+   * Ms before the session's known expiry (`X-Session-Ttl`, else `sessionLifetime` counted from the last session
+   * response) at which `session:expiring` is emitted. When the time is up with no activity, the client checks
+   * with `verifyUrl` (else `keepalive.url`) and emits `session:expire` if the server agrees; without either URL
+   * it declares the expiry itself. @default 60000
+   */
+  expiryWarning?: number;
+  /**
+   * A URL whose answer tells whether the session is still valid (GET, page origin relative; answer 401 when the
+   * user is no longer logged in). Asked when the expiry time is up, after a wake from sleep and after a return
+   * from the back/forward cache, before held work is sent. @default keepalive.url
+   */
+  verifyUrl?: string;
+  /**
+   * Pings a URL while the user is active so the session does not expire under them. Runs in one tab (the
+   * leader) for all tabs. A string is the URL.
+   * @default undefined (off)
+   * @example keepalive: { url: '/keepalive.php', interval: 240_000, idleTimeout: 20 * 60_000 }
+   */
+  keepalive?: string | KeepaliveOptions;
+  /**
+   * A timer that fires this many ms later than scheduled means the device slept: the session is re-checked
+   * before queued work is sent (as after a return from the back/forward cache). @default 60000
+   */
+  wakeThreshold?: number;
+  /**
+   * Cross-tab sync, leader election and write lock (see TabsOptions); `false` for per-tab behaviour.
+   * @default true in a page (document present), false elsewhere (node, workers)
+   */
+  tabs?: boolean | TabsOptions;
 };
 
 /** Per-request options: ky's, plus how the request uses the session. */
@@ -146,6 +253,12 @@ export type SessionRequestOptions = KyOptions & {
    * @default false
    */
   rotatesSession?: boolean;
+  /**
+   * This request ends the session (logout): it runs alone like `rotatesSession`, and on success the session is
+   * marked expired here and in every other tab.
+   * @default false
+   */
+  endsSession?: boolean;
   /** Higher goes first; FIFO within a priority. @default 0 */
   priority?: number;
 };
@@ -172,6 +285,29 @@ export type NormalizedSessionOptions = {
   accept: string | false;
   sessionLifetime: number | undefined;
   defaultMode: SessionMode;
+  csrf: NormalizedCsrf | undefined;
+  expiryWarning: number;
+  verifyUrl: string | undefined;
+  keepalive: Readonly<Required<KeepaliveOptions>> | undefined;
+  wakeThreshold: number;
+  tabs: NormalizedTabs | undefined;
+};
+
+export type NormalizedCsrf = {
+  readonly meta: string | false;
+  readonly cookie: string | false;
+  readonly responseHeader: string | false;
+  readonly header: string | undefined;
+  readonly refreshUrl: string | undefined;
+  readonly safeMethods: ReadonlySet<string>;
+  readonly statuses: ReadonlySet<number>;
+};
+
+export type NormalizedTabs = {
+  readonly sync: boolean;
+  readonly writeLock: boolean;
+  readonly writeLockTimeout: number;
+  readonly name: string;
 };
 
 /** The keys that belong to the session shared by a client and every client extended from it. */
@@ -187,6 +323,12 @@ export const sessionWideKeys = [
   'concurrency',
   'lockHandoffDelay',
   'sessionLifetime',
+  'csrf',
+  'expiryWarning',
+  'verifyUrl',
+  'keepalive',
+  'wakeThreshold',
+  'tabs',
 ] as const;
 
 export const sessionOptionKeys = [

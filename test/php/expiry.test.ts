@@ -81,7 +81,7 @@ describe.skipIf(!shouldRunPhpSuite())('session expiry against php-fpm', () => {
   });
 
   test('onExpired answering give-up rejects every waiting request with SessionExpiredError', async () => {
-    const k = phpClient(strict, { onExpired: () => 'give-up' });
+    const k = phpClient(strict, { onExpired: async () => 'give-up' });
     await k.client.post('login.php', { rotatesSession: true }).json();
     const other = createCookieJarFetch(strict.origin);
     other.jar.set('PHPSESSID', k.jar.get('PHPSESSID')!);
@@ -105,7 +105,7 @@ describe.skipIf(!shouldRunPhpSuite())('session expiry against php-fpm', () => {
   test('onExpired runs once when a second in-flight request comes back expired after a give-up', async () => {
     let calls = 0;
     const k = phpClient(strict, {
-      onExpired: () => {
+      onExpired: async () => {
         calls++;
         return 'give-up';
       },

@@ -40,9 +40,9 @@ describe('expiry without a handler', () => {
 
 describe('expiry with onExpired', () => {
   test('held requests and the ones that came back expired are replayed in order after resume', async () => {
-    const onExpired = vi.fn(async () => {
+    const onExpired = vi.fn(async (): Promise<'resume'> => {
       await login(session);
-      return 'resume' as const;
+      return 'resume';
     });
     const session: SessionClient = client({ onExpired, concurrency: 1 });
     const events = recordEvents(session);
@@ -86,7 +86,7 @@ describe('expiry with onExpired', () => {
   });
 
   test("'give-up' rejects every held request with SessionExpiredError and sends none of them", async () => {
-    const session = client({ onExpired: async () => 'give-up' as const });
+    const session = client({ onExpired: async () => 'give-up' });
     const events = recordEvents(session);
     await login(session);
     php.expireAll();
@@ -117,7 +117,7 @@ describe('expiry with onExpired', () => {
   });
 
   test('a request still expired after its replay rejects instead of looping', async () => {
-    const onExpired = vi.fn(async () => 'resume' as const);
+    const onExpired = vi.fn(async (): Promise<'resume'> => 'resume');
     const session = client({ onExpired });
     await login(session);
     php.expireAll();
@@ -150,7 +150,7 @@ describe('expiry with onExpired', () => {
       onExpired: async () => {
         await sleep(400);
         await login(session);
-        return 'resume' as const;
+        return 'resume';
       },
     });
     await login(session);
