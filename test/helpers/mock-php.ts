@@ -66,3 +66,22 @@ export const recordEvents = (target: ReturnType<typeof createSessionClient>) => 
   for (const name of names) target.on(name, () => seen.push(name));
   return seen;
 };
+
+/**
+ * `POST /api/slow-login`: regenerates the id, releases the lock, and answers `answerAfterMs` later (a slow
+ * password hash, say): the window in which a request with the old id can reach the server.
+ */
+export const addSlowLogin = (php: PhpServer, answerAfterMs: number): void => {
+  php.route(
+    'POST',
+    '/api/slow-login',
+    async ({ session_start, session_regenerate_id, session_write_close, $_SESSION, sleep: wait }) => {
+      await session_start();
+      await session_regenerate_id(true);
+      $_SESSION.user = 'ada';
+      session_write_close();
+      await wait(answerAfterMs);
+      return { loggedIn: true };
+    },
+  );
+};

@@ -1,23 +1,10 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
-import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addSlowLogin, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 const { php } = useMockPhp();
 
-// A login that regenerates the id, releases the lock, and answers 60 ms later (a slow password hash, say):
-// the window in which a request with the old id can reach the server.
-php.route(
-  'POST',
-  '/api/slow-login',
-  async ({ session_start, session_regenerate_id, session_write_close, $_SESSION, sleep: wait }) => {
-    await session_start();
-    await session_regenerate_id(true);
-    $_SESSION.user = 'ada';
-    session_write_close();
-    await wait(60);
-    return { loggedIn: true };
-  },
-);
+addSlowLogin(php, 60);
 // A read that releases the lock at once and answers late, with the id it was sent.
 php.route('GET', '/api/slow-read', async ({ session_start, sleep: wait }) => {
   await session_start({ read_and_close: true });

@@ -1,23 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
-import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addSlowLogin, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 // use_strict_mode=0: a request with a regenerated-away id silently gets an empty session under the old id, and
 // no Set-Cookie. With the protocol, the server marks it expired.
 const { php } = useMockPhp({ strictMode: false });
 
-php.route(
-  'POST',
-  '/api/slow-login',
-  async ({ session_start, session_regenerate_id, session_write_close, $_SESSION, sleep: wait }) => {
-    await session_start();
-    await session_regenerate_id(true);
-    $_SESSION.user = 'ada';
-    session_write_close();
-    await wait(30);
-    return { loggedIn: true };
-  },
-);
+addSlowLogin(php, 30);
 php.route('POST', '/api/slow-private', async ({ session_start, $_SESSION, sleep: wait, unauthorized }) => {
   await session_start();
   await wait(80);
