@@ -1,2 +1,6 @@
-// The script-tag build: everything the npm entry exports, as the global `SessionFetch`.
+// The script-tag build: everything the npm entry exports, plus the page adapters, as the global `SessionFetch`.
+// A pure re-export file: platform code imports the core, never the reverse.
 export * from '../index.js';
+export { type InstalledFetch, type InstallFetchOptions, installFetch } from './install-fetch.js';
+// `SessionFetch.jquery($, options)` for legacy pages; `installJQuery` is the same function.
+export { installJQuery as jquery, installJQuery, type JQueryAdapter } from './jquery/index.js';

@@ -1,0 +1,45 @@
+// Measures the script-tag builds minified + gzipped (zlib level 9) against their budgets: `npm run size`
+// after `npx tsup`. Exits 1, naming the file and the figure, when one is over budget or missing.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const budgets = [
+  { file: 'dist/session-fetch.global.js', budget: 18 * 1024 },
+  { file: 'dist/session-fetch.overlay.global.js', budget: 10 * 1024 },
+];
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
+const rows = [];
+const problems = [];
+for (const { file, budget } of budgets) {
+  let source;
+  try {
+    source = readFileSync(new URL(`../${file}`, import.meta.url));
+  } catch {
+    problems.push(`${file} is missing: run \`npx tsup\` first.`);
+    continue;
+  }
+  const gzip = gzipSync(source, { level: 9 }).length;
+  const over = gzip > budget;
+  rows.push({
+    file,
+    min: kb(source.length),
+    'min+gzip': kb(gzip),
+    bytes: gzip,
+    budget: kb(budget),
+    ok: !over,
+  });
+  if (over) {
+    problems.push(
+      `${file} is ${gzip} bytes (${kb(gzip)}) min+gzip, over its budget of ${budget} bytes (${kb(budget)}) by ${gzip - budget} bytes.`,
+    );
+  }
+}
+
+const columns = ['file', 'min', 'min+gzip', 'bytes', 'budget', 'ok'];
+const width = (column) => Math.max(column.length, ...rows.map((row) => String(row[column]).length));
+const line = (cells) => cells.map((cell, index) => String(cell).padEnd(width(columns[index]))).join('  ');
+console.log(line(columns));
+for (const row of rows) console.log(line(columns.map((column) => row[column])));
+for (const problem of problems) console.error(problem);
+process.exit(problems.length ? 1 : 0);

@@ -1,0 +1,63 @@
+import type { SessionClient } from '../../core/create-session-client.js';
+import type { RequestLog } from '../../diagnostics/request-log.js';
+import { redactUrl } from '../../diagnostics/util.js';
+import type { DiagnosticsWatcher } from '../../diagnostics/watch-diagnostics.js';
+import { button, h } from '../dom.js';
+import type { OverlayEvent } from '../types.js';
+
+type Events = { entries(): OverlayEvent[]; clear(): void; add(name: string, text: string): void };
+
+/** The action bar (Export JSON, Clear, the simulated faults) and the JSON export. */
+export const actions = (
+  client: SessionClient,
+  cookieName: string,
+  requests: RequestLog,
+  diagnostics: DiagnosticsWatcher,
+  events: Events,
+  renderList: () => void,
+) => {
+  const exportJson = () =>
+    JSON.stringify(
+      {
+        exportedAt: new Date().toISOString(),
+        page: redactUrl(globalThis.location?.href ?? '', [cookieName]),
+        session: client.session,
+        requests: requests.entries(),
+        events: events.entries(),
+        findings: diagnostics.findings(),
+      },
+      null,
+      2,
+    );
+
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([exportJson()], { type: 'application/json' }));
+    const link = h('a');
+    link.href = url;
+    link.download = `session-fetch-${Date.now()}.json`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  };
+
+  const simulate = (fault: 'expire' | 'rotate' | 'lock-timeout') => {
+    client.simulate(fault);
+    events.add('simulate', `${fault} on the next session request`);
+  };
+
+  const bar = h(
+    'div',
+    'ac',
+    button('Export JSON', download),
+    button('Clear', () => {
+      requests.clear();
+      events.clear();
+      diagnostics.clear();
+      renderList();
+    }),
+    h('span', '', 'Next request:'),
+    button('expire', () => simulate('expire')),
+    button('rotate', () => simulate('rotate')),
+    button('lock timeout', () => simulate('lock-timeout')),
+  );
+  return { bar, exportJson };
+};

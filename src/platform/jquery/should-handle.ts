@@ -1,0 +1,31 @@
+import type { SessionClient } from '../../core/create-session-client.js';
+import type { JQueryAjaxSettings } from './types.js';
+
+/** The absolute URL of a jQuery request, resolved like jQuery resolves it (against the document). */
+export const absoluteUrl = (url: string): URL | undefined => {
+  try {
+    return new URL(url, globalThis.document?.baseURI ?? globalThis.location?.href);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Whether the session client takes this jQuery request, or leaves it to jQuery's own XMLHttpRequest transport.
+ * Left to jQuery: requests to origins the client does not send cookies to, synchronous requests (fetch cannot
+ * block), script and JSONP requests (jQuery runs them through its script transport), requests with a
+ * username/password (XHR's basic auth), requests that bring their own `xhr` factory (upload progress and the
+ * like need a real XHR), cross-origin requests with `xhrFields.withCredentials: false` (the page asked for no
+ * cookies), and requests marked `sessionFetch: false`.
+ */
+export const shouldHandle = (client: SessionClient, settings: JQueryAjaxSettings, defaultXhr: unknown) => {
+  if (settings.sessionFetch === false || !settings.async) return undefined;
+  if (settings.dataTypes.includes('script') || settings.dataTypes.includes('jsonp')) return undefined;
+  if (settings.username || settings.password) return undefined;
+  if (settings.xhr && settings.xhr !== defaultXhr) return undefined;
+  const url = absoluteUrl(settings.url);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return undefined;
+  if (!client.options.origins.has(url.origin)) return undefined;
+  if (settings.crossDomain && settings.xhrFields?.withCredentials === false) return undefined;
+  return url;
+};
