@@ -17,7 +17,8 @@ function app_protocol(): bool
     if (isset($_GET['protocol'])) {
         return $_GET['protocol'] !== '0';
     }
-    return (getenv('SF_PROTOCOL') ?: '1') !== '0';
+    // Compared as a string: `getenv(...) ?: '1'` would turn '0' into '1'.
+    return getenv('SF_PROTOCOL') !== '0';
 }
 
 /** session_fetch_start() with the run's settings. */
