@@ -46,6 +46,11 @@ export type PhpServerOptions = {
   corsOrigins?: string[];
   /** Extra php.ini settings for the pool. */
   ini?: Record<string, string | number | boolean>;
+  /**
+   * The document root nginx serves (PHP scripts and static files). Its scripts find the helper the way
+   * test/php-app does (`__DIR__ . '/../../php/session-fetch.php'`). @default phpAppDir (test/php-app)
+   */
+  root?: string;
 };
 
 export type PhpServer = {
@@ -55,8 +60,8 @@ export type PhpServer = {
   origin: string;
   /** The session.save_path of this run (files handlers). */
   sessionDir: string;
-  options: Required<Omit<PhpServerOptions, 'ini' | 'corsOrigins'>> &
-    Pick<PhpServerOptions, 'ini' | 'corsOrigins'>;
+  options: Required<Omit<PhpServerOptions, 'ini' | 'corsOrigins' | 'root'>> &
+    Pick<PhpServerOptions, 'ini' | 'corsOrigins' | 'root'>;
   /** Stops nginx, php-fpm (and redis) and removes the temp dir. */
   stop(): Promise<void>;
 };
@@ -169,6 +174,7 @@ export const startPhpServer = async (input: PhpServerOptions = {}): Promise<PhpS
     workers: input.workers ?? 8,
     corsOrigins: input.corsOrigins ?? [],
     ini: input.ini,
+    root: input.root,
   } satisfies PhpServer['options'];
   const dir = mkdtempSync(join(tmpdir(), 'session-fetch-php-'));
   const sessionDir = join(dir, 'sessions');
@@ -303,9 +309,18 @@ http {
   uwsgi_temp_path ${tmp}/uwsgi;
   scgi_temp_path ${tmp}/scgi;
   keepalive_timeout 30;
+  # Static files (test pages, bundles): module scripts need a JavaScript MIME type.
+  types {
+    text/html html;
+    text/javascript js mjs;
+    application/json json map;
+    text/css css;
+    image/png png;
+  }
+  default_type application/octet-stream;
   server {
     listen 127.0.0.1:${httpPort} backlog=511;
-    root ${phpAppDir};
+    root ${options.root ?? phpAppDir};
     index index.php;
     location ~ /_ { return 404; }
     location ~ \\.php$ {
