@@ -7,6 +7,7 @@ export default defineConfig([
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
       'overlay/index': 'src/overlay/index.ts',
+      'legacy/index': 'src/platform/legacy.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
