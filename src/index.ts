@@ -20,14 +20,17 @@ export type {
 export type {
   AdaptiveConcurrency,
   AllowedOrigin,
+  CsrfOptions,
   ExpiredContext,
   ExpiryDecision,
+  HeartbeatOptions,
   LockRetryOptions,
   ProtocolHeaders,
   SessionClientOptions,
   SessionMode,
   SessionOptions,
   SessionRequestOptions,
+  TabsOptions,
 } from './core/options.js';
 export type { RequestInfo } from './core/request-info.js';
 export type { SimulatedFault } from './core/simulated-faults.js';

@@ -1,6 +1,7 @@
 import ky, { type Input, type KyInstance, type Options as KyOptions, type ResponsePromise } from 'ky';
 import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 import { UnexpectedBodyError } from '../errors/UnexpectedBodyError.js';
+import { startLifecycle } from '../lifecycle/start-lifecycle.js';
 import type { SessionState } from '../session/session-state.js';
 import type { Listener, SessionFetchEventName } from './events.js';
 import { normalizeSessionOptions, validateSessionOptions } from './normalize-options.js';
@@ -55,6 +56,12 @@ export interface SessionClient {
    * session itself (`onExpired`, `concurrency`, `cookieName`, ...) cannot be changed here.
    */
   extend(options: SessionClientOptions): SessionClient;
+  /**
+   * Stops what runs in the background for the session this client shares with the clients extended from it:
+   * the expiry and keepalive timers, the activity and wake listeners, the tab channel and the leader lock
+   * (another tab takes over). Requests still work afterwards, as a plain per-tab client.
+   */
+  dispose(): void;
 }
 
 /** The normalised session settings a client exposes. */
@@ -105,8 +112,12 @@ const splitOptions = (options: SessionClientOptions): { session: SessionOptions;
 export const createSessionClient = (options: SessionClientOptions = {}): SessionClient => {
   const raw = validateSessionOptions(options);
   const { session, ky: kyOptions } = splitOptions(raw as SessionClientOptions);
-  const runtime = new SessionRuntime(normalizeSessionOptions(session));
-  return buildClient(runtime, session, kyOptions);
+  // Tabs share the browser's cookie jar; a client with its own fetch (a mock, a node cookie jar) may not.
+  const sessionWide = session.tabs === undefined && kyOptions.fetch ? { ...session, tabs: false } : session;
+  const runtime = new SessionRuntime(normalizeSessionOptions(sessionWide), kyOptions.fetch as typeof fetch);
+  const client = buildClient(runtime, session, kyOptions);
+  startLifecycle(runtime, (url, options) => client.request(url, options));
+  return client;
 };
 
 const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: KyOptions): SessionClient => {
@@ -185,6 +196,7 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
         mergeKy(kyOptions, split.ky),
       );
     },
+    dispose: () => runtime.dispose(),
   };
 };
 

@@ -37,6 +37,13 @@ export type SessionFetchEvents = {
   /** `onExpired` resolved 'give-up' (or threw): held requests reject. */
   'session:give-up': SessionEvent;
   'session:not-resumed': NotResumedEvent;
+  /**
+   * The session will expire in `remainingMs` unless something touches it (`expiryWarning` before the time known
+   * from `X-Session-Ttl` or `sessionLifetime`): time to warn the user.
+   */
+  'session:expiring': { session: SessionState; expiresAt: number; remainingMs: number };
+  /** This tab became (or stopped being) the one that runs the keepalive for every tab of the origin. */
+  'tabs:leader': { leader: boolean; session: SessionState };
   /** The server reported the request waited for the session lock longer than `lockWaitThreshold`. */
   'lock:wait': RequestEvent & { lockWaitMs: number };
   /** The server answered with a lock timeout; the request will be sent again after `delayMs`. */

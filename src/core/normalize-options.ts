@@ -30,6 +30,64 @@ const originString = z.string('must be an origin string').check(
   }, 'must be an origin like https://api.example.com (scheme, host and port, no path)'),
 );
 
+const url = z.string('must be a URL string').check(
+  z.refine((value) => {
+    try {
+      return value.trim() !== '' && Boolean(new URL(value, 'http://localhost'));
+    } catch {
+      return false;
+    }
+  }, 'must be a URL (absolute, or relative to the page origin)'),
+);
+const nameOrOff = (what: string) =>
+  z.union([z.string().check(z.regex(token)), z.literal(false)], `must be ${what} or false`);
+const methodList = z.array(
+  z.string('must be an HTTP method').check(z.regex(token, 'must be an HTTP method')),
+  'must be an array of HTTP methods',
+);
+
+const csrfSchema = z.union(
+  [
+    bool,
+    z.strictObject({
+      meta: z.optional(nameOrOff('a meta name')),
+      cookie: z.optional(nameOrOff('a cookie name')),
+      responseHeader: z.optional(nameOrOff('a header name')),
+      header: z.optional(headerName),
+      refreshUrl: z.optional(url),
+      safeMethods: z.optional(methodList),
+      statuses: z.optional(z.array(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses')),
+    }),
+  ],
+  'must be true, false or { meta, cookie, responseHeader, header, refreshUrl, safeMethods, statuses }',
+);
+
+const heartbeatSchema = z.union(
+  [
+    url,
+    z.strictObject({
+      url,
+      method: z.optional(z.enum(['POST', 'GET', 'PUT', 'PATCH'], "must be 'POST', 'GET', 'PUT' or 'PATCH'")),
+      interval: z.optional(ms().check(z.gte(1000, 'must be at least 1000 ms'))),
+      idleTimeout: z.optional(ms()),
+    }),
+  ],
+  'must be a URL string or { url, method, interval, idleTimeout }',
+);
+
+const tabsSchema = z.union(
+  [
+    bool,
+    z.strictObject({
+      sync: z.optional(bool),
+      writeLock: z.optional(bool),
+      writeLockTimeout: z.optional(ms()),
+      name: z.optional(z.string('must be a string').check(z.minLength(1, 'must not be empty'))),
+    }),
+  ],
+  'must be true, false or { sync, writeLock, writeLockTimeout, name }',
+);
+
 const schema = z.looseObject({
   origins: z.optional(
     z.array(
@@ -95,6 +153,12 @@ const schema = z.looseObject({
   accept: z.optional(z.union([z.string(), z.literal(false)], 'must be a media type string or false')),
   sessionLifetime: z.optional(ms()),
   defaultMode: z.optional(z.enum(['write', 'read', 'none'], "must be 'write', 'read' or 'none'")),
+  csrf: z.optional(csrfSchema),
+  expiryWarning: z.optional(ms()),
+  verifyUrl: z.optional(url),
+  heartbeat: z.optional(heartbeatSchema),
+  wakeThreshold: z.optional(ms().check(z.gte(1000, 'must be at least 1000 ms'))),
+  tabs: z.optional(tabsSchema),
 });
 
 const describe = (value: unknown): string => {
@@ -110,6 +174,15 @@ const describe = (value: unknown): string => {
 const pick = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
   path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], input);
 
+type Issue = z.core.$ZodIssue;
+
+/** For a value that is one of a union's objects but has a bad field, the field's issue names it better. */
+const nested = (issue: Issue): Issue => {
+  if (issue.code !== 'invalid_union') return issue;
+  const inner = issue.errors.map((branch) => branch[0]).find((first) => first && first.path.length > 0);
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
+};
+
 /** Validates the session options; throws one SessionOptionsError naming the first bad option. */
 export const validateSessionOptions = (input: unknown): SessionOptions => {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
@@ -117,7 +190,7 @@ export const validateSessionOptions = (input: unknown): SessionOptions => {
   }
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data as SessionOptions;
-  const issue = result.error.issues[0]!;
+  const issue = nested(result.error.issues[0]!);
   const path = issue.path.map(String).join('.') || 'options';
   const key =
     issue.code === 'unrecognized_keys' ? `${path === 'options' ? '' : `${path}.`}${issue.keys[0]}` : path;
@@ -191,5 +264,56 @@ export const normalizeSessionOptions = (
     accept: raw.accept ?? 'application/json',
     sessionLifetime: raw.sessionLifetime,
     defaultMode: raw.defaultMode ?? 'write',
+    csrf: normalizeCsrf(raw.csrf),
+    expiryWarning: raw.expiryWarning ?? 60_000,
+    verifyUrl: raw.verifyUrl,
+    heartbeat: normalizeHeartbeat(raw.heartbeat),
+    wakeThreshold: raw.wakeThreshold ?? 60_000,
+    tabs: normalizeTabs(raw.tabs, page, raw.cookieName ?? 'PHPSESSID'),
+  };
+};
+
+const normalizeCsrf = (csrf: SessionOptions['csrf']): NormalizedSessionOptions['csrf'] => {
+  if (!csrf) return undefined;
+  const given = csrf === true ? {} : csrf;
+  return {
+    meta: given.meta ?? 'csrf-token',
+    cookie: given.cookie ?? 'XSRF-TOKEN',
+    responseHeader: given.responseHeader ?? false,
+    header: given.header,
+    refreshUrl: given.refreshUrl,
+    safeMethods: new Set(
+      (given.safeMethods ?? ['GET', 'HEAD', 'OPTIONS', 'TRACE']).map((m) => m.toUpperCase()),
+    ),
+    statuses: new Set(given.statuses ?? [419]),
+  };
+};
+
+const normalizeHeartbeat = (
+  heartbeat: SessionOptions['heartbeat'],
+): NormalizedSessionOptions['heartbeat'] => {
+  if (heartbeat === undefined) return undefined;
+  const given = typeof heartbeat === 'string' ? { url: heartbeat } : heartbeat;
+  return {
+    url: given.url,
+    method: given.method ?? 'POST',
+    interval: given.interval ?? 300_000,
+    idleTimeout: given.idleTimeout ?? 1_800_000,
+  };
+};
+
+const normalizeTabs = (
+  tabs: SessionOptions['tabs'],
+  page: string | undefined,
+  cookieName: string,
+): NormalizedSessionOptions['tabs'] => {
+  const inPage = typeof document !== 'undefined' && typeof window !== 'undefined';
+  if (tabs === false || (tabs === undefined && !inPage)) return undefined;
+  const given = typeof tabs === 'object' ? tabs : {};
+  return {
+    sync: given.sync ?? true,
+    writeLock: given.writeLock ?? true,
+    writeLockTimeout: given.writeLockTimeout ?? 10_000,
+    name: given.name ?? `session-fetch:${page ?? 'null'}:${cookieName}`,
   };
 };

@@ -111,8 +111,8 @@ export type CsrfOptions = {
   statuses?: number[];
 };
 
-/** Keeping the session alive while the user is active (one tab pings for all). */
-export type KeepaliveOptions = {
+/** The keepalive: pings that keep the session alive while the user is active (one tab pings for all). */
+export type HeartbeatOptions = {
   /** The URL to ping (page origin relative); it should start the session and may answer `204`. */
   url: string;
   /** @default 'POST' (with `cache: 'no-store'`, so no cache answers in the server's place) */
@@ -213,23 +213,24 @@ export type SessionOptions = {
   /**
    * Ms before the session's known expiry (`X-Session-Ttl`, else `sessionLifetime` counted from the last session
    * response) at which `session:expiring` is emitted. When the time is up with no activity, the client checks
-   * with `verifyUrl` (else `keepalive.url`) and emits `session:expire` if the server agrees; without either URL
+   * with `verifyUrl` (else `heartbeat.url`) and emits `session:expire` if the server agrees; without either URL
    * it declares the expiry itself. @default 60000
    */
   expiryWarning?: number;
   /**
    * A URL whose answer tells whether the session is still valid (GET, page origin relative; answer 401 when the
    * user is no longer logged in). Asked when the expiry time is up, after a wake from sleep and after a return
-   * from the back/forward cache, before held work is sent. @default keepalive.url
+   * from the back/forward cache, before held work is sent. @default heartbeat.url
    */
   verifyUrl?: string;
   /**
-   * Pings a URL while the user is active so the session does not expire under them. Runs in one tab (the
-   * leader) for all tabs. A string is the URL.
+   * The keepalive: pings a URL while the user is active so the session does not expire under them. Runs in one
+   * tab (the leader) for all tabs. A string is the URL. (Named `heartbeat` because `keepalive` is fetch's own
+   * request option, which ky passes through.)
    * @default undefined (off)
-   * @example keepalive: { url: '/keepalive.php', interval: 240_000, idleTimeout: 20 * 60_000 }
+   * @example heartbeat: { url: '/keepalive.php', interval: 240_000, idleTimeout: 20 * 60_000 }
    */
-  keepalive?: string | KeepaliveOptions;
+  heartbeat?: string | HeartbeatOptions;
   /**
    * A timer that fires this many ms later than scheduled means the device slept: the session is re-checked
    * before queued work is sent (as after a return from the back/forward cache). @default 60000
@@ -237,7 +238,8 @@ export type SessionOptions = {
   wakeThreshold?: number;
   /**
    * Cross-tab sync, leader election and write lock (see TabsOptions); `false` for per-tab behaviour.
-   * @default true in a page (document present), false elsewhere (node, workers)
+   * @default true in a page (document present) using the page's fetch; false elsewhere (node, workers) and with
+   * a `fetch` option (its cookies need not be the browser's: pass `tabs: true` when they are)
    */
   tabs?: boolean | TabsOptions;
 };
@@ -288,7 +290,7 @@ export type NormalizedSessionOptions = {
   csrf: NormalizedCsrf | undefined;
   expiryWarning: number;
   verifyUrl: string | undefined;
-  keepalive: Readonly<Required<KeepaliveOptions>> | undefined;
+  heartbeat: Readonly<Required<HeartbeatOptions>> | undefined;
   wakeThreshold: number;
   tabs: NormalizedTabs | undefined;
 };
@@ -326,7 +328,7 @@ export const sessionWideKeys = [
   'csrf',
   'expiryWarning',
   'verifyUrl',
-  'keepalive',
+  'heartbeat',
   'wakeThreshold',
   'tabs',
 ] as const;

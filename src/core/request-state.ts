@@ -4,7 +4,7 @@ import type { LockRetryOptions } from './options.js';
 import type { RequestRecord } from './request-info.js';
 
 /** What the transport learnt from the last response, for the hooks to act on. */
-export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired';
+export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired' | 'csrf';
 
 /** Everything the client tracks about one session request across its attempts. */
 export type RequestState = {
@@ -19,6 +19,12 @@ export type RequestState = {
   forcedRetries: number;
   staleReplayed: boolean;
   expiryReplayed: boolean;
+  /** The CSRF token the last attempt carried. */
+  csrfSent?: string | undefined;
+  /** Replayed once with a fresh CSRF token after a refusal. */
+  csrfReplayed?: boolean;
+  /** A logout: on success the session is marked expired (here and in the other tabs). */
+  endsSession?: boolean;
 };
 
 /** The key under which a request's state travels in ky's `context`. */

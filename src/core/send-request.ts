@@ -17,7 +17,7 @@ export const sendRequest = (
   input: Input,
   options: SessionRequestOptions,
 ): ResponsePromise => {
-  const { session, rotatesSession = false, priority = 0, ...kyRequestOptions } = options;
+  const { session, rotatesSession = false, endsSession = false, priority = 0, ...kyRequestOptions } = options;
   const mode: SessionMode = session ?? config.request.defaultMode;
   if (!modes.has(mode))
     throw new SessionOptionsError(
@@ -78,8 +78,8 @@ export const sendRequest = (
     seq: record.id,
     priority,
     mode,
-    barrier: rotatesSession,
-    bypassHold: rotatesSession,
+    barrier: rotatesSession || endsSession,
+    bypassHold: rotatesSession || endsSession,
     label: { method, url: url.href },
   };
   const state: RequestState = {
@@ -92,6 +92,7 @@ export const sendRequest = (
     forcedRetries: 0,
     staleReplayed: false,
     expiryReplayed: false,
+    endsSession,
   };
   const userRetry = normalizeRetry(kyRequestOptions.retry ?? config.kyOptions.retry);
   const userLimit = userRetry.limit ?? 2;

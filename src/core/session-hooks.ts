@@ -31,6 +31,9 @@ export const createBeforeRequestHook =
       url.searchParams.set('_', String(cacheBustCounter++));
       return new Request(url, outgoing);
     }
+    // Session requests get their CSRF token in the transport, after their turn; 'none' requests get it here.
+    if (runtime.csrf && origin && state.record.mode === 'none')
+      return runtime.csrf.stamp(outgoing).then(() => undefined);
   };
 
 /**
@@ -63,6 +66,20 @@ export const createAfterResponseHook =
         });
       }
       return ky.retry({ delay: delayMs, code: 'SESSION_LOCK_TIMEOUT' });
+    }
+
+    if (state.verdict === 'csrf') {
+      // The token was refused: fetch a fresh one (once for every request waiting) and send the request again.
+      state.csrfReplayed = true;
+      const fresh = await runtime.csrf?.refresh(state.csrfSent);
+      if (fresh !== undefined && fresh !== state.csrfSent) {
+        record.replayed = true;
+        state.forcedRetries++;
+        return ky.retry({ delay: 0, code: 'SESSION_CSRF' });
+      }
+      // No other token to try: the refusal means what the status says (419 is in expiredStatuses by default).
+      if (!runtime.options.expiredStatuses.has(response.status)) return;
+      runtime.store.expire(snapshot(record));
     }
 
     if (state.verdict === 'stale-expired' && !state.staleReplayed) {

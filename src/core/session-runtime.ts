@@ -1,8 +1,11 @@
+import type { CsrfTokens } from '../csrf/csrf-tokens.js';
+import { wireCsrf } from '../csrf/wire-csrf.js';
 import { createConcurrencyLimit } from '../queue/concurrency-limit.js';
 import { RequestQueue } from '../queue/request-queue.js';
 import { ExpiryCoordinator } from '../session/expiry-coordinator.js';
 import { createCookieFingerprinter } from '../session/read-session-cookie.js';
 import { SessionStore } from '../session/session-store.js';
+import { createTabServices, type TabServices } from '../tabs/tab-services.js';
 import { Emitter } from './events.js';
 import type { NormalizedSessionOptions } from './options.js';
 import type { SimulatedFault } from './simulated-faults.js';
@@ -19,17 +22,66 @@ export class SessionRuntime {
   readonly cookieFingerprint: () => Promise<string | undefined>;
   /** Faults queued by `client.simulate()`, met by the next session requests in order. */
   readonly faults: SimulatedFault[] = [];
+  /** Cross-tab sync, leader election and write lock (per-tab where the browser lacks them or `tabs: false`). */
+  readonly tabs: TabServices;
+  /** The CSRF token, when `csrf` is configured. */
+  readonly csrf: CsrfTokens | undefined;
   #nextId = 1;
+  #pauses = 0;
+  readonly #disposers: Array<() => void> = [];
 
-  constructor(readonly options: NormalizedSessionOptions) {
+  /** @param fetch the client's `fetch` option, for requests the client makes itself (CSRF token refresh). */
+  constructor(
+    readonly options: NormalizedSessionOptions,
+    readonly fetch?: typeof globalThis.fetch,
+  ) {
     this.store = new SessionStore(this.emitter);
     this.expiry = new ExpiryCoordinator(this.store, () => this.queue, options.onExpired);
     this.queue = new RequestQueue(
       createConcurrencyLimit(options.concurrency),
-      () => this.expiry.holding,
+      () => this.expiry.holding || this.#pauses > 0,
       options.lockHandoffDelay,
     );
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
+    this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry);
+    const send = (input: Request | string, init?: RequestInit) =>
+      (this.fetch ?? globalThis.fetch)(input, init);
+    const csrf = wireCsrf(
+      options,
+      this.emitter,
+      this.tabs.channel,
+      () => send,
+      () => this.store.state.fingerprint,
+    );
+    this.csrf = csrf?.tokens;
+    this.onDispose(() => {
+      csrf?.dispose();
+      this.tabs.dispose();
+    });
+  }
+
+  /**
+   * Holds every session request that is not already sent (as an expiry does) until the returned function is
+   * called: a wake from sleep or a return from the back/forward cache re-checks the session first.
+   */
+  pause(): () => void {
+    this.#pauses++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#pauses--;
+      this.queue.pump();
+    };
+  }
+
+  onDispose(dispose: () => void): void {
+    this.#disposers.push(dispose);
+  }
+
+  /** Stops timers, listeners, the tab channel and locks (the client's `dispose()`). */
+  dispose(): void {
+    for (const dispose of this.#disposers.splice(0).reverse()) dispose();
   }
 
   nextId(): number {

@@ -1,6 +1,7 @@
 import { type Input, TimeoutError } from 'ky';
 import { detectExpiry } from '../session/detect-expiry.js';
 import { parseFingerprintHeader } from '../session/fingerprint.js';
+import { holdAcrossTabs } from '../tabs/cross-tab-write-lock.js';
 import { snapshot } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
@@ -37,6 +38,8 @@ export const createSessionTransport =
     let release: () => void;
     try {
       release = await turn;
+      // A write holds the tabs' shared write lock from send until its response is read.
+      release = await holdAcrossTabs(runtime.tabs.writeLock, ticket, signal, release);
     } catch (error) {
       throw timedOut(error);
     } finally {
@@ -46,6 +49,7 @@ export const createSessionTransport =
 
     let response: Response;
     try {
+      if (runtime.csrf) state.csrfSent = await runtime.csrf.stamp(request);
       state.sentEpoch = store.epoch;
       record.attempts++;
       if (emitter.has('request:start')) emitter.emit('request:start', event(runtime, state));
@@ -65,6 +69,7 @@ export const createSessionTransport =
         emitter.emit('request:response', { ...event(runtime, state), response: response.clone() });
       }
       state.verdict = await readVerdict(runtime, state, request, response);
+      if (state.verdict === 'ok' && state.endsSession && response.ok) store.expire(snapshot(record));
       // It will be sent again (or fail): keep its place so the requests queued after it do not overtake it.
       if (state.verdict !== 'ok') queue.reserve(ticket);
     } finally {
@@ -110,6 +115,9 @@ const readVerdict = async (
   const fromHeader = parseFingerprintHeader(headers.get(options.protocol.fingerprint));
   // A rotating request (a login) cannot expire the session: its answer is the new session, and a 401 to it is a
   // failed login for the app to handle, not something to hold requests for (onExpired itself sends it).
+  const marked = headers.get(options.protocol.expired) === '1';
+  // A refused CSRF token (419) is refreshed and the request replayed once before it counts as expiry.
+  if (!marked && !state.csrfReplayed && runtime.csrf?.refused(request, response)) return 'csrf';
   if (!state.ticket.barrier && (await detectExpiry(request, response, options))) {
     if (stale && store.state.status === 'active') return 'stale-expired';
     store.expire(snapshot(state.record), fromHeader);
@@ -126,5 +134,7 @@ const readVerdict = async (
     if (fromCookie) store.observeId(fromCookie, 'cookie', info, state.ticket.barrier);
     store.touch(Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : options.sessionLifetime);
   });
+  // After the id is observed: a token handed out with a rotation belongs to the new id.
+  runtime.csrf?.observe(response);
   return 'ok';
 };

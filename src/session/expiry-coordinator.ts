@@ -3,7 +3,7 @@ import { SessionExpiredError } from '../errors/SessionExpiredError.js';
 import type { RequestQueue } from '../queue/request-queue.js';
 import type { SessionStore } from './session-store.js';
 
-export type ExpiryOutcome = { decision: ExpiryDecision; cause?: unknown };
+export type ExpiryOutcome = { decision: ExpiryDecision; cause?: unknown; elsewhere?: boolean };
 
 /**
  * Runs the app's `onExpired` once per expiry, however many requests wait for it (single flight), and holds new
@@ -13,6 +13,8 @@ export class ExpiryCoordinator {
   #episode: Promise<ExpiryOutcome> | undefined;
   /** The last decision, and the epoch it was asked in: requests sent before then are covered by it. */
   #last: { outcome: ExpiryOutcome; epoch: number } | undefined;
+  /** Ends the running episode with 'resume' (another tab resumed the shared session). */
+  #resumeElsewhere: (() => void) | undefined;
 
   constructor(
     private readonly store: SessionStore,
@@ -42,9 +44,16 @@ export class ExpiryCoordinator {
     const onExpired = this.onExpired;
     if (!onExpired) return Promise.resolve({ decision: 'give-up' });
     const epoch = this.store.epoch;
-    this.#episode = (async (): Promise<ExpiryOutcome> => {
+    const controller = new AbortController();
+    const elsewhere = new Promise<ExpiryOutcome>((resolve) => {
+      this.#resumeElsewhere = () => {
+        controller.abort(new DOMException('The session was resumed in another tab', 'AbortError'));
+        resolve({ decision: 'resume', elsewhere: true });
+      };
+    });
+    const handled = (async (): Promise<ExpiryOutcome> => {
       try {
-        const decision = await onExpired({ session: this.store.state, waiting });
+        const decision = await onExpired({ session: this.store.state, waiting, signal: controller.signal });
         if (decision === 'resume' || decision === 'give-up') return { decision };
         return {
           decision: 'give-up',
@@ -53,8 +62,10 @@ export class ExpiryCoordinator {
       } catch (cause) {
         return { decision: 'give-up', cause };
       }
-    })().then((outcome) => {
+    })();
+    this.#episode = Promise.race([handled, elsewhere]).then((outcome) => {
       this.#episode = undefined;
+      this.#resumeElsewhere = undefined;
       this.#last = { outcome, epoch };
       if (outcome.decision === 'resume') {
         this.store.resume();
@@ -68,5 +79,18 @@ export class ExpiryCoordinator {
       return outcome;
     });
     return this.#episode;
+  }
+
+  /**
+   * Another tab resumed the shared session (a re-login there): a running `onExpired` is told through its
+   * `context.signal` and its decision no longer waited for; held requests are sent.
+   */
+  resumedElsewhere(): void {
+    if (this.#resumeElsewhere) {
+      this.#resumeElsewhere();
+      return;
+    }
+    if (this.store.state.status === 'expired') this.store.resume();
+    this.queue().pump();
   }
 }

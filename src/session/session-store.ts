@@ -101,6 +101,27 @@ export class SessionStore {
     this.#emit('session:resume', previous, undefined);
   }
 
+  /**
+   * Another tab's view of the same session (cross-tab sync, same cookie): takes it over without a request and
+   * emits what the change means here (`session:start`, `session:rotate` or `session:expire`). A later expiry
+   * time is kept: activity in any tab keeps the shared session alive.
+   */
+  adopt(next: SessionState): void {
+    const previous = this.#state;
+    if (next.status === 'unknown') return;
+    if (next.fingerprint === previous.fingerprint && next.status === previous.status) {
+      if (next.expiresAt !== null && (previous.expiresAt === null || next.expiresAt > previous.expiresAt)) {
+        this.#set({ ...previous, expiresAt: next.expiresAt });
+      }
+      return;
+    }
+    this.#epoch++;
+    this.#newIdsInARow = 0;
+    this.#set({ ...next, source: previous.source === 'none' ? next.source : previous.source });
+    if (next.status === 'expired') this.#emit('session:expire', previous, undefined);
+    else this.#emit(previous.status === 'active' ? 'session:rotate' : 'session:start', previous, undefined);
+  }
+
   /** `client.simulate('rotate')`: counts a rotation without a new id, so the app's handling can be tried. */
   simulateRotation(request: RequestInfo | undefined): void {
     const previous = this.#state;

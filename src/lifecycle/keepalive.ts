@@ -1,0 +1,49 @@
+import type { HeartbeatOptions } from '../core/options.js';
+import type { SessionRuntime } from '../core/session-runtime.js';
+import type { LeaderElection } from '../tabs/leader-election.js';
+import type { ActivityTracker } from './activity-tracker.js';
+import { unrefTimer } from './unref-timer.js';
+import type { Send } from './verify-session.js';
+
+/**
+ * Pings `url` every `interval` ms while the user is active in some visible tab (or a session request is in
+ * flight), from the leader tab only, so one keepalive serves every tab; it moves to another tab when the leader
+ * closes. Never pings an expired session. Returns the stop function.
+ */
+export const startKeepalive = (
+  runtime: SessionRuntime,
+  send: Send,
+  options: Readonly<Required<HeartbeatOptions>>,
+  activity: ActivityTracker,
+  leader: LeaderElection,
+): (() => void) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = leader.isLeader ? unrefTimer(setTimeout(tick, options.interval)) : undefined;
+  };
+  const tick = () => {
+    schedule();
+    const { store, expiry } = runtime;
+    if (store.state.status === 'expired' || expiry.holding) return;
+    if (Date.now() - activity.lastActiveAt() > options.idleTimeout) return;
+    try {
+      send(options.url, {
+        method: options.method,
+        session: 'read',
+        retry: 0,
+        throwHttpErrors: false,
+        cache: 'no-store',
+      }).catch(() => undefined);
+    } catch {
+      // a bad URL surfaces in the request's own events
+    }
+  };
+  const offLeader = leader.onChange(schedule);
+  leader.start();
+  schedule();
+  return () => {
+    clearTimeout(timer);
+    offLeader();
+  };
+};

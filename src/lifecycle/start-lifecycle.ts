@@ -1,0 +1,69 @@
+import type { SessionRuntime } from '../core/session-runtime.js';
+import { ActivityTracker } from './activity-tracker.js';
+import { ExpiryTimer } from './expiry-timer.js';
+import { startKeepalive } from './keepalive.js';
+import { type Send, verifySession } from './verify-session.js';
+import { watchForWake } from './wake-detector.js';
+
+/**
+ * Starts what watches the session over time: the expiry warning and check, the keepalive (opt-in, one tab for
+ * all), and the re-check after sleep or the back/forward cache, which holds queued work until the server has
+ * answered. Everything stops on `runtime.dispose()`.
+ */
+export const startLifecycle = (runtime: SessionRuntime, send: Send): void => {
+  const { options, store, emitter, queue, tabs } = runtime;
+  const keepalive = options.heartbeat;
+  const verifyTarget = options.verifyUrl
+    ? { url: options.verifyUrl, method: 'GET' }
+    : keepalive && { url: keepalive.url, method: keepalive.method };
+  const verify = () =>
+    verifyTarget ? verifySession(runtime, verifyTarget.url, verifyTarget.method) : Promise.resolve();
+  const busy = () => queue.inFlight > 0;
+  // Only needed when some tab will make requests on the others' behalf.
+  if (verifyTarget) tabs.leader.start();
+
+  // Input listeners only when a keepalive needs to know whether the user is active.
+  const activity = keepalive ? new ActivityTracker(tabs.channel, busy) : undefined;
+  const timer = new ExpiryTimer(store, emitter, {
+    warning: options.expiryWarning,
+    verify: verifyTarget ? verify : undefined,
+    // Without a request to make, every tab declares the expiry itself, on time.
+    leads: () => !verifyTarget || tabs.leader.isLeader,
+    busy,
+  });
+  const stopKeepalive =
+    keepalive && activity ? startKeepalive(runtime, send, keepalive, activity, tabs.leader) : () => {};
+
+  let rechecking = false;
+  const recheck = async () => {
+    if (rechecking || store.state.status !== 'active') return;
+    rechecking = true;
+    const release = runtime.pause();
+    try {
+      const { expiresAt } = store.state;
+      if (verifyTarget) await verify();
+      else if (expiresAt !== null && expiresAt <= Date.now()) store.expire(undefined);
+    } finally {
+      release();
+      rechecking = false;
+    }
+    // The requests held for the check did not ask onExpired themselves.
+    if (runtime.expiry.holding && queue.heldCount() > 0) void runtime.expiry.decide(queue.heldCount());
+    timer.schedule();
+  };
+  const wake = watchForWake(
+    options.wakeThreshold,
+    () => store.state.status === 'active',
+    () => void recheck(),
+    () => activity?.share(),
+  );
+  const stopWatching = store.subscribe(wake.update);
+
+  runtime.onDispose(() => {
+    stopWatching();
+    wake.stop();
+    stopKeepalive();
+    timer.dispose();
+    activity?.dispose();
+  });
+};

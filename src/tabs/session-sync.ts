@@ -1,0 +1,71 @@
+import type { Emitter } from '../core/events.js';
+import type { ExpiryCoordinator } from '../session/expiry-coordinator.js';
+import type { SessionState } from '../session/session-state.js';
+import type { SessionStore } from '../session/session-store.js';
+import type { TabChannel } from './tab-channel.js';
+
+/** Whether a remote expiry is about an id this tab has since replaced (then it is stale and ignored). */
+const staleExpiry = (local: SessionState, remote: SessionState): boolean =>
+  remote.status === 'expired' &&
+  local.fingerprint !== null &&
+  remote.fingerprint !== null &&
+  local.fingerprint !== remote.fingerprint;
+
+/**
+ * Keeps the session state of the tabs in step: every local change is posted, and every remote one adopted
+ * without a request. A re-login in one tab ends the expiry in every tab: their `onExpired`, if running, sees its
+ * `context.signal` abort, and their held requests are sent. Returns the stop function.
+ */
+export const syncSessionAcrossTabs = (
+  channel: TabChannel,
+  store: SessionStore,
+  emitter: Emitter,
+  expiry: ExpiryCoordinator,
+): (() => void) => {
+  let adopting = false;
+  let lastPosted: SessionState | undefined;
+
+  const unsubscribe = store.subscribe(() => {
+    const state = store.state;
+    if (adopting || state === lastPosted || state.status === 'unknown') return;
+    lastPosted = state;
+    channel.post({ type: 'state', state });
+  });
+  const offResume = emitter.on('session:resume', () => {
+    if (!adopting) channel.post({ type: 'resume' });
+  });
+
+  const offMessage = channel.on((message) => {
+    if (message.type === 'state') {
+      const local = store.state;
+      const remote = message.state;
+      if (!remote || staleExpiry(local, remote)) return;
+      const wasExpired = local.status === 'expired';
+      adopting = true;
+      try {
+        store.adopt(remote);
+      } finally {
+        adopting = false;
+      }
+      lastPosted = store.state;
+      if (remote.status === 'active' && (wasExpired || expiry.holding)) resumed();
+    } else if (message.type === 'resume') {
+      if (store.state.status === 'expired' || expiry.holding) resumed();
+    }
+  });
+
+  const resumed = () => {
+    adopting = true;
+    try {
+      expiry.resumedElsewhere();
+    } finally {
+      adopting = false;
+    }
+  };
+
+  return () => {
+    unsubscribe();
+    offResume();
+    offMessage();
+  };
+};

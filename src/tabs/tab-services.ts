@@ -1,0 +1,45 @@
+import type { Emitter } from '../core/events.js';
+import type { NormalizedTabs } from '../core/options.js';
+import type { ExpiryCoordinator } from '../session/expiry-coordinator.js';
+import type { SessionStore } from '../session/session-store.js';
+import { CrossTabWriteLock } from './cross-tab-write-lock.js';
+import { LeaderElection } from './leader-election.js';
+import { syncSessionAcrossTabs } from './session-sync.js';
+import { TabChannel } from './tab-channel.js';
+
+/** What a session runtime uses to behave as one citizen of the session among the origin's tabs. */
+export type TabServices = {
+  /** The channel to the other tabs (silent when tabs are off or BroadcastChannel is missing). */
+  readonly channel: TabChannel | undefined;
+  /** The leader election; started by whoever needs a single tab (the keepalive). */
+  readonly leader: LeaderElection;
+  /** The cross-tab write lock, when enabled. */
+  readonly writeLock: CrossTabWriteLock | undefined;
+  dispose(): void;
+};
+
+export const createTabServices = (
+  tabs: NormalizedTabs | undefined,
+  store: SessionStore,
+  emitter: Emitter,
+  expiry: ExpiryCoordinator,
+): TabServices => {
+  const name = tabs?.name ?? 'session-fetch';
+  const channel = tabs?.sync ? new TabChannel(name) : undefined;
+  const stopSync = channel ? syncSessionAcrossTabs(channel, store, emitter, expiry) : () => {};
+  const leader = new LeaderElection(`${name}:leader`);
+  const offLeader = leader.onChange((isLeader) => {
+    if (emitter.has('tabs:leader')) emitter.emit('tabs:leader', { leader: isLeader, session: store.state });
+  });
+  return {
+    channel,
+    leader,
+    writeLock: tabs?.writeLock ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout) : undefined,
+    dispose: () => {
+      stopSync();
+      offLeader();
+      leader.stop();
+      channel?.close();
+    },
+  };
+};

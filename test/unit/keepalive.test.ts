@@ -1,0 +1,108 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, test } from 'vitest';
+import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
+import { client, sleep, useMockPhp } from '../helpers/mock-php.js';
+
+const { php, sent } = useMockPhp();
+
+php.route('POST', '/api/keepalive', async ({ session_start }) => {
+  await session_start({ read_and_close: true });
+  return { ok: true };
+});
+php.route('GET', '/api/slow', async ({ sleep: wait }) => {
+  await wait(2300);
+  return { done: true };
+});
+
+const open: SessionClient[] = [];
+const setVisibility = (state: 'visible' | 'hidden') => {
+  Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+};
+afterEach(() => {
+  for (const session of open.splice(0)) session.dispose();
+  setVisibility('visible');
+});
+const make = (heartbeat: SessionClientOptions['heartbeat'], options: SessionClientOptions = {}) => {
+  const created = client({ heartbeat, ...options });
+  open.push(created);
+  return created;
+};
+const login = (session: SessionClient) =>
+  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
+const pings = () => sent.filter((request) => new URL(request.url).pathname === '/api/keepalive');
+
+describe('keepalive', () => {
+  test('it pings the URL with POST and no-cache headers while the user is active', async () => {
+    const session = make({ url: '/api/keepalive', interval: 1000 });
+    await login(session);
+    await sleep(2300);
+    expect(pings()).toHaveLength(2);
+    for (const ping of pings()) {
+      expect(ping.method).toBe('POST');
+      expect(ping.headers.get('cache-control')).toBe('no-cache');
+    }
+    expect(session.session.status).toBe('active');
+  });
+
+  test('it stops while the tab is hidden and resumes when it is visible again', async () => {
+    const session = make({ url: '/api/keepalive', interval: 1000 });
+    await login(session);
+    setVisibility('hidden');
+    await sleep(2300);
+    expect(pings()).toHaveLength(0);
+    setVisibility('visible');
+    await sleep(1100);
+    expect(pings().length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('it stops when the user is idle past idleTimeout, and an input event brings it back', async () => {
+    const session = make({ url: '/api/keepalive', interval: 1000, idleTimeout: 1500 });
+    await login(session);
+    await sleep(3300);
+    // At 1 s the page had just been used; at 2 s and 3 s the user has been idle for more than 1.5 s.
+    expect(pings()).toHaveLength(1);
+    document.dispatchEvent(new Event('keydown'));
+    await sleep(1100);
+    expect(pings()).toHaveLength(2);
+  });
+
+  test('a long request in flight counts as activity', async () => {
+    const session = make({ url: '/api/keepalive', interval: 1000, idleTimeout: 100 });
+    await login(session);
+    await session.get('/api/slow', { session: 'read' });
+    expect(pings().length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('it never pings a session that has expired', async () => {
+    const session = make({ url: '/api/keepalive', interval: 1000 });
+    await login(session);
+    php.expireAll();
+    await session.get('/api/private').catch(() => undefined);
+    expect(session.session.status).toBe('expired');
+    await sleep(2300);
+    expect(pings()).toHaveLength(0);
+  });
+
+  test('dispose() stops it', async () => {
+    const session = make('/api/keepalive');
+    await login(session);
+    session.dispose();
+    const more = make({ url: '/api/keepalive', interval: 1000 });
+    more.dispose();
+    await sleep(1300);
+    expect(pings()).toHaveLength(0);
+  });
+
+  test('a bad heartbeat option throws a SessionOptionsError naming it', () => {
+    const error = (() => {
+      try {
+        make({ url: '/api/keepalive', interval: 10 });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(isSessionOptionsError(error)).toBe(true);
+    expect((error as Error).message).toContain('`heartbeat.interval`');
+  });
+});

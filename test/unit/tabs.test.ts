@@ -1,0 +1,170 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { ExpiredContext, SessionClient, SessionClientOptions } from '../../src/index.js';
+import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
+import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+
+// Several clients in one window stand for tabs: one cookie jar (happy-dom's), one msw mock, Node's
+// BroadcastChannel between them, and a fake Web Locks API (happy-dom has none) shared like an origin's.
+const { php, sent } = useMockPhp({ lockWaitTimeoutMs: 400 });
+
+php.route('POST', '/api/notes', async ({ session_start, $_SESSION, request, unauthorized }) => {
+  await session_start();
+  if (!$_SESSION.user) return unauthorized();
+  const notes = ($_SESSION.notes as string[] | undefined) ?? [];
+  $_SESSION.notes = [...notes, await request.text()];
+  return { saved: true };
+});
+php.route('POST', '/api/keepalive', async ({ session_start }) => {
+  await session_start({ read_and_close: true });
+  return { ok: true };
+});
+
+let fake: ReturnType<typeof installFakeWebLocks>;
+const open: SessionClient[] = [];
+beforeEach(() => {
+  fake = installFakeWebLocks();
+});
+afterEach(() => {
+  for (const tab of open.splice(0)) tab.dispose();
+  fake.uninstall();
+  vi.unstubAllGlobals();
+});
+
+/** A client standing for one tab; disposed (the tab closed) after the test. */
+const tab = (options: SessionClientOptions = {}) => {
+  const created = client(options);
+  open.push(created);
+  return created;
+};
+const login = (session: SessionClient) =>
+  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
+const pings = () => sent.filter((request) => new URL(request.url).pathname === '/api/keepalive').length;
+
+describe('shared session state', () => {
+  test('a rotation in one tab reaches the other at once, and its next request succeeds with no expiry', async () => {
+    const a = tab();
+    const b = tab();
+    await login(a);
+    await vi.waitFor(() => expect(b.session.fingerprint).toBe(a.session.fingerprint));
+    const events = recordEvents(b);
+    const requestsBefore = sent.length;
+    await login(a);
+    await vi.waitFor(() => expect(events).toContain('session:rotate'));
+    expect(sent.length).toBe(requestsBefore + 1);
+    expect(b.session.fingerprint).toBe(a.session.fingerprint);
+    await expect(b.get('/api/private').json()).resolves.toMatchObject({ user: 'ada' });
+    expect(events).not.toContain('session:expire');
+  });
+
+  test('a logout in one tab shows the session expired in the others without a request', async () => {
+    const a = tab();
+    const b = tab();
+    await login(a);
+    await b.get('/api/whoami');
+    const events = recordEvents(b);
+    const requestsBefore = sent.length;
+    await a.post('/api/logout', { endsSession: true });
+    expect(a.session.status).toBe('expired');
+    await vi.waitFor(() => expect(b.session.status).toBe('expired'));
+    expect(events).toEqual(['session:expire']);
+    expect(sent.length).toBe(requestsBefore + 1);
+  });
+
+  test("a re-login in one tab replays every tab's held requests and aborts the other tab's onExpired", async () => {
+    let bContext: ExpiredContext | undefined;
+    const a: SessionClient = tab({
+      onExpired: async () => {
+        await sleep(50);
+        await login(a);
+        return 'resume';
+      },
+    });
+    // Tab B shows a login dialog that the user never fills in.
+    const b = tab({
+      onExpired: (context) => {
+        bContext = context;
+        return new Promise(() => {});
+      },
+    });
+    await login(a);
+    php.expireAll();
+    const fromB = b.post('/api/notes', { body: 'from B' });
+    await vi.waitFor(() => expect(bContext).toBeDefined());
+    const fromA = a.post('/api/notes', { body: 'from A' });
+    await expect(fromB.json()).resolves.toEqual({ saved: true });
+    await expect(fromA.json()).resolves.toEqual({ saved: true });
+    expect(bContext!.signal.aborted).toBe(true);
+    const saved = await a.get('/api/whoami').json<{ user: string }>();
+    expect(saved.user).toBe('ada');
+    expect(php.sessions()[0]!.data.notes).toEqual(expect.arrayContaining(['from A', 'from B']));
+  });
+});
+
+describe('one keepalive for all tabs', () => {
+  test('only the leader tab pings, and the keepalive moves when the leader closes', async () => {
+    const keepalive = { url: '/api/keepalive', interval: 1000 };
+    const leaders: string[] = [];
+    const tabs = ['a', 'b', 'c'].map((name) => {
+      const created = tab({ heartbeat: keepalive });
+      created.on('tabs:leader', ({ leader }) => leader && leaders.push(name));
+      return created;
+    });
+    await login(tabs[0]!);
+    await vi.waitFor(() => expect(leaders).toHaveLength(1));
+    await sleep(2300);
+    expect(pings()).toBe(2);
+    const first = leaders[0]!;
+    tabs[['a', 'b', 'c'].indexOf(first)]!.dispose();
+    await vi.waitFor(() => expect(leaders).toHaveLength(2));
+    expect(leaders[1]).not.toBe(first);
+    await sleep(2300);
+    expect(pings()).toBe(4);
+  });
+});
+
+describe('cross-tab write lock', () => {
+  test("two tabs' writes take turns, so none meets the server's lock timeout", async () => {
+    const a = tab();
+    const b = tab();
+    await login(a);
+    const events = [recordEvents(a), recordEvents(b)];
+    const writes = [a, b].flatMap((session) =>
+      [1, 2, 3, 4].map(() => session.post('/api/counter?hold=120').json<{ counter: number }>()),
+    );
+    const counters = (await Promise.all(writes)).map((result) => result.counter).sort((x, y) => x - y);
+    expect(counters).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(php.log.filter((entry) => entry.status === 423)).toHaveLength(0);
+    expect(events.flat()).not.toContain('lock:retry');
+    expect(fake.locks.grants.filter((name) => name.endsWith(':write')).length).toBeGreaterThan(1);
+  });
+
+  test('a lock held by a hung tab is stolen after writeLockTimeout', async () => {
+    const a = tab({ tabs: { writeLockTimeout: 200 } });
+    await login(a);
+    const name = 'session-fetch:http://localhost:3000:PHPSESSID:write';
+    void fake.locks.request(name, () => new Promise(() => {})).catch(() => undefined);
+    const started = Date.now();
+    await expect(a.post('/api/counter').json()).resolves.toEqual({ counter: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(fake.locks.steals).toContain(name);
+  });
+});
+
+describe('old browsers', () => {
+  test('without BroadcastChannel and Web Locks each tab behaves on its own', async () => {
+    fake.uninstall();
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const a = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
+    const b = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
+    await login(a);
+    await b.get('/api/whoami');
+    await login(a);
+    await sleep(100);
+    expect(b.session.fingerprint).not.toBe(a.session.fingerprint);
+    await expect(b.post('/api/counter').json()).resolves.toEqual({ counter: 1 });
+    await sleep(1200);
+    // Every tab is its own leader.
+    expect(pings()).toBe(2);
+  });
+});
