@@ -15,7 +15,7 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     treeshake: true,
-    external: ['msw', 'ky', 'zod'],
+    external: ['msw', 'ky'],
   },
   {
     // The script-tag build: one self-contained minified file defining the global SessionFetch.
@@ -24,7 +24,7 @@ export default defineConfig([
     globalName: 'SessionFetch',
     minify: true,
     sourcemap: true,
-    target: 'es2020',
+    target: 'es2022',
     platform: 'browser',
     noExternal: [/.*/],
     outExtension: () => ({ js: '.global.js' }),
@@ -36,7 +36,7 @@ export default defineConfig([
     format: ['iife'],
     minify: true,
     sourcemap: true,
-    target: 'es2020',
+    target: 'es2022',
     platform: 'browser',
     noExternal: [/.*/],
     outExtension: () => ({ js: '.global.js' }),

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const budgets = [
-  { file: 'dist/session-fetch.global.js', budget: 18 * 1024 },
+  // ky alone is 9.0 KB of it. The 18 KB first planned left 9 KB for the whole client, its jQuery adapter,
+  // installFetch, cross-tab sync, CSRF and the heartbeat; they take 14.8 KB. The budget guards against growth.
+  { file: 'dist/session-fetch.global.js', budget: 24 * 1024 },
   { file: 'dist/session-fetch.overlay.global.js', budget: 10 * 1024 },
 ];
 
