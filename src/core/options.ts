@@ -261,8 +261,12 @@ export type SessionRequestOptions = KyOptions & {
    * @default false
    */
   endsSession?: boolean;
-  /** Higher goes first; FIFO within a priority. @default 0 */
-  priority?: number;
+  /**
+   * Place in the browser's queue: higher goes first, FIFO within a priority. (Not `priority`, which is fetch's
+   * own network hint and passes through to fetch.)
+   * @default 0
+   */
+  queuePriority?: number;
 };
 
 /** All options of `createSessionClient()`. */

@@ -5,6 +5,7 @@ import { Deadline } from '../utils/deadline.js';
 import { resolveRequestUrl } from '../utils/resolve-url.js';
 import type { ClientConfig } from './create-session-client.js';
 import type { SessionMode, SessionRequestOptions } from './options.js';
+import { markOwn } from './own-request.js';
 import { type RequestRecord, snapshot } from './request-info.js';
 import { type RequestState, stateKey } from './request-state.js';
 import { createSessionTransport } from './session-transport.js';
@@ -17,7 +18,13 @@ export const sendRequest = (
   input: Input,
   options: SessionRequestOptions,
 ): ResponsePromise => {
-  const { session, rotatesSession = false, endsSession = false, priority = 0, ...kyRequestOptions } = options;
+  const {
+    session,
+    rotatesSession = false,
+    endsSession = false,
+    queuePriority: priority = 0,
+    ...kyRequestOptions
+  } = options;
   const mode: SessionMode = session ?? config.request.defaultMode;
   if (!modes.has(mode))
     throw new SessionOptionsError(
@@ -25,7 +32,7 @@ export const sendRequest = (
       `must be 'write', 'read' or 'none' (got ${JSON.stringify(session)})`,
     );
   if (typeof priority !== 'number' || !Number.isFinite(priority)) {
-    throw new SessionOptionsError('priority', `must be a finite number (got ${String(priority)})`);
+    throw new SessionOptionsError('queuePriority', `must be a finite number (got ${String(priority)})`);
   }
   const { runtime } = config;
   const url = resolveRequestUrl(input, { ...config.kyOptions, ...kyRequestOptions });
@@ -69,6 +76,7 @@ export const sendRequest = (
       undefined,
       config.ky(input, {
         ...sessionOptions,
+        fetch: ownFetch(config),
         context: { ...kyRequestOptions.context, [stateKey]: noneState(record) },
       }),
     );
@@ -116,12 +124,21 @@ export const sendRequest = (
   return track(config, record, state, promise);
 };
 
+/** The fetch for requests the session machinery does not queue: the app's or the browser's, marked as ours. */
+const ownFetch =
+  (config: ClientConfig) =>
+  (input: Input, init?: RequestInit): Promise<Response> =>
+    ((config.kyOptions.fetch as typeof fetch | undefined) ?? globalThis.fetch)(
+      input as Request,
+      markOwn(init),
+    );
+
 /** Lets the overlay and diagnostics see responses from other origins too (only while somebody listens). */
 const observeForeign =
   (config: ClientConfig, record: RequestRecord) =>
   async (input: Input, init?: RequestInit): Promise<Response> => {
     const send = (config.kyOptions.fetch as typeof fetch | undefined) ?? globalThis.fetch;
-    const response = await send(input as Request, init);
+    const response = await send(input as Request, markOwn(init));
     record.status = response.status;
     const { emitter, store } = config.runtime;
     emitter.emit('request:response', {

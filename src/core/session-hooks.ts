@@ -90,14 +90,14 @@ export const createAfterResponseHook =
       return ky.retry({ delay: 0, code: 'SESSION_STALE_ID' });
     }
 
-    if (!runtime.expiry.hasHandler) throw new SessionExpiredError(label, 'no-handler');
-    if (state.expiryReplayed) throw new SessionExpiredError(label, 'replayed-once');
+    if (!runtime.expiry.hasHandler) throw new SessionExpiredError(label, 'no-handler', { response });
+    if (state.expiryReplayed) throw new SessionExpiredError(label, 'replayed-once', { response });
     record.held = true;
     deadline?.pause();
     const outcome = await runtime.expiry.decide(runtime.queue.heldCount() + 1, state.sentEpoch);
     deadline?.resume();
     if (outcome.decision !== 'resume')
-      throw new SessionExpiredError(label, 'gave-up', { cause: outcome.cause });
+      throw new SessionExpiredError(label, 'gave-up', { cause: outcome.cause, response });
     state.expiryReplayed = true;
     record.replayed = true;
     state.forcedRetries++;

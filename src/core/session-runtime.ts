@@ -8,6 +8,7 @@ import { SessionStore } from '../session/session-store.js';
 import { createTabServices, type TabServices } from '../tabs/tab-services.js';
 import { Emitter } from './events.js';
 import type { NormalizedSessionOptions } from './options.js';
+import { markOwn } from './own-request.js';
 import type { SimulatedFault } from './simulated-faults.js';
 
 /**
@@ -19,7 +20,7 @@ export class SessionRuntime {
   readonly store: SessionStore;
   readonly queue: RequestQueue;
   readonly expiry: ExpiryCoordinator;
-  readonly cookieFingerprint: () => Promise<string | undefined>;
+  readonly cookieFingerprint: ReturnType<typeof createCookieFingerprinter>;
   /** Faults queued by `client.simulate()`, met by the next session requests in order. */
   readonly faults: SimulatedFault[] = [];
   /** Cross-tab sync, leader election and write lock (per-tab where the browser lacks them or `tabs: false`). */
@@ -45,7 +46,7 @@ export class SessionRuntime {
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
     this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry);
     const send = (input: Request | string, init?: RequestInit) =>
-      (this.fetch ?? globalThis.fetch)(input, init);
+      (this.fetch ?? globalThis.fetch)(input, markOwn(init));
     const csrf = wireCsrf(
       options,
       this.emitter,

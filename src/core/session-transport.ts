@@ -2,6 +2,7 @@ import { type Input, TimeoutError } from 'ky';
 import { detectExpiry } from '../session/detect-expiry.js';
 import { parseFingerprintHeader } from '../session/fingerprint.js';
 import { holdAcrossTabs } from '../tabs/cross-tab-write-lock.js';
+import { markOwn } from './own-request.js';
 import { snapshot } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
@@ -57,7 +58,7 @@ export const createSessionTransport =
       const send = baseFetch ?? globalThis.fetch;
       response =
         (fault && simulatedResponse(fault, runtime.options.protocol)) ??
-        (await send(request, signal === request.signal ? init : { ...init, signal }));
+        (await send(request, markOwn(signal === request.signal ? init : { ...init, signal })));
       if (fault === 'rotate') store.simulateRotation(snapshot(record));
     } catch (error) {
       release();
@@ -124,7 +125,20 @@ const readVerdict = async (
     return 'expired';
   }
 
-  const fromCookie = fromHeader ? undefined : await runtime.cookieFingerprint();
+  // Read the cookie even when the header names the session, to know whether it is readable at all.
+  const cookie = runtime.cookieFingerprint();
+  const fromCookie = fromHeader ? undefined : await cookie;
+  // A response without a session whose answer deleted the readable session cookie (a logout): the session this
+  // tab knew has ended. (An HttpOnly cookie was never readable, so its absence says nothing.)
+  if (
+    !fromHeader &&
+    !fromCookie &&
+    runtime.cookieFingerprint.wasReadable() &&
+    store.state.status === 'active'
+  ) {
+    store.expire(snapshot(state.record));
+    return 'ok';
+  }
   const ttl = Number.parseFloat(headers.get(options.protocol.ttl) ?? '');
   const info = snapshot(state.record);
   store.batch(() => {

@@ -23,13 +23,17 @@ export class SessionExpiredError extends SessionFetchError {
   override name = 'SessionExpiredError';
   readonly reason: SessionExpiredReason;
 
+  /** The response that said the session had expired, when the request got one (not for requests held unsent). */
+  readonly response: Response | undefined;
+
   constructor(
     request: { method: string; url: string },
     reason: SessionExpiredReason,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { response?: Response },
   ) {
     super(`${describeRequest(request)}: ${explain(reason)}`, request, options);
     this.reason = reason;
+    this.response = options?.response;
   }
 }
 

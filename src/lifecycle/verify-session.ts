@@ -1,5 +1,6 @@
 import type { ResponsePromise } from 'ky';
 import type { SessionRequestOptions } from '../core/options.js';
+import { markOwn } from '../core/own-request.js';
 import type { SessionRuntime } from '../core/session-runtime.js';
 import { detectExpiry } from '../session/detect-expiry.js';
 import { parseFingerprintHeader } from '../session/fingerprint.js';
@@ -27,7 +28,7 @@ export const verifySession = async (runtime: SessionRuntime, url: string, method
   let response: Response;
   try {
     await runtime.csrf?.stamp(request);
-    response = await (runtime.fetch ?? globalThis.fetch)(request);
+    response = await (runtime.fetch ?? globalThis.fetch)(request, markOwn());
   } catch {
     return;
   }

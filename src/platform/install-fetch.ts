@@ -1,5 +1,6 @@
 import type { SessionClient } from '../core/create-session-client.js';
 import type { SessionMode } from '../core/options.js';
+import { isOwnRequest } from '../core/own-request.js';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -21,20 +22,6 @@ export type InstalledFetch = {
 
 /** `init` extensions a page may pass to the replaced fetch. */
 export type SessionRequestInit = RequestInit & { session?: SessionMode; rotatesSession?: boolean };
-
-// RequestInit keys a page sets; ky calls fetch(request, init) with none of them but `signal`.
-const requestInitKeys = new Set(['method', 'headers', 'body', 'credentials', 'cache', 'redirect', 'mode']);
-
-/**
- * ky (and so every session client) always calls fetch with a Request and an init object carrying nothing but
- * a signal and non-standard options. Such a call comes from a client (the app's own, already session-aware)
- * and must reach the original fetch: routing it again would queue it twice on the same session lock.
- */
-const fromClient = (input: unknown, init: RequestInit | undefined): boolean =>
-  input instanceof Request &&
-  typeof init === 'object' &&
-  init !== null &&
-  !Object.keys(init).some((key) => requestInitKeys.has(key));
 
 /** Assigns `fetch`, also where it is a non-writable but configurable property (as msw's interceptor leaves it). */
 const setFetch = (target: { fetch: Fetch }, value: Fetch): void => {
@@ -86,12 +73,7 @@ export const installFetch = (client: SessionClient, options: InstallFetchOptions
   const sessionFetch = async (input: RequestInfo | URL, init?: SessionRequestInit): Promise<Response> => {
     const url = urlOf(input);
     const credentials = init?.credentials ?? (input instanceof Request ? input.credentials : undefined);
-    if (
-      !url ||
-      !client.options.origins.has(url.origin) ||
-      credentials === 'omit' ||
-      fromClient(input, init)
-    ) {
+    if (!url || !client.options.origins.has(url.origin) || credentials === 'omit' || isOwnRequest(init)) {
       return passThrough(input, init);
     }
     const request = new Request(input, init);

@@ -21,12 +21,17 @@ export const readCookie = (name: string): string | undefined => {
 export const createCookieFingerprinter = (name: string) => {
   let lastRaw: string | undefined;
   let lastFingerprint: Promise<string | undefined> = Promise.resolve(undefined);
-  return (): Promise<string | undefined> => {
+  let seen = false;
+  const fingerprint = (): Promise<string | undefined> => {
     const raw = readCookie(name);
     if (raw !== lastRaw) {
       lastRaw = raw;
+      seen ||= raw !== undefined;
       lastFingerprint = raw === undefined ? Promise.resolve(undefined) : fingerprintOf(raw);
     }
     return lastFingerprint;
   };
+  /** Whether the cookie was ever readable: then its absence means it was deleted, not that it is HttpOnly. */
+  fingerprint.wasReadable = () => seen;
+  return fingerprint;
 };

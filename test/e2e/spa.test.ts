@@ -170,7 +170,7 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
   // `Set-Cookie: PHPSESSID=deleted; expires=<1970>`, so document.cookie no longer holds PHPSESSID. The client keeps
   // status 'active' with the destroyed session's fingerprint, and when the next request gets a brand-new session
   // from PHP it emits session:rotate (rotations 2, `since` of the old session) instead of session:start.
-  test.fails('after a logout that deletes the readable session cookie, the next session is reported as a new session, not a rotation', async () => {
+  test('after a logout that deletes the readable session cookie, the session expires and the next one is a new session', async () => {
     const { page } = await openSpa(browser!, site!);
     const result = await page.evaluate(async () => {
       const { client } = window as unknown as { client: import('../../src/index.js').SessionClient };
@@ -187,9 +187,8 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
     });
     expect(result.cookieAfterLogout).not.toContain('PHPSESSID');
     expect(result.after.fingerprint).not.toBe(result.loggedIn.fingerprint);
-    // login.php (the first request) starts the session; what the client does after the logout instead:
-    // ['session:start', 'session:rotate'], rotations 1, `since` of the destroyed session.
-    expect(result.events).toEqual(['session:start', 'session:start']);
+    // login.php starts the session, the logout ends it, and the next request starts a new one.
+    expect(result.events).toEqual(['session:start', 'session:expire', 'session:start']);
     expect(result.after.rotations).toBe(0);
   });
 });

@@ -53,9 +53,7 @@ export const createTransport = (
             body: settings.hasContent ? toBody(settings.data) : undefined,
             session: settings.sessionMode,
             rotatesSession: settings.rotatesSession,
-            // SessionRequestOptions.priority (a number) meets RequestInit.priority ('high' | 'low' | 'auto') in
-            // its type, which leaves only undefined: cast until the core renames or omits the fetch one.
-            priority: settings.sessionPriority as never,
+            queuePriority: settings.sessionPriority,
             signal: controller.signal,
             // jQuery decides success by status, and legacy code expects one request per call: no ky retries
             // (lock-timeout retries and expiry replays still happen) and no ky timeout (jQuery has `timeout`).
