@@ -54,7 +54,7 @@ export const arrayOf =
   (element: Check, must: string): Check =>
   (value, path) => {
     if (!Array.isArray(value)) return fail(path, must, value);
-    value.forEach((item, index) => element(item, `${path}.${index}`));
+    for (const [index, item] of value.entries()) element(item, `${path}.${index}`);
   };
 
 /** An object whose keys are all known (unless not `strict`); `undefined` values are skipped unless `required`. */
