@@ -16,7 +16,7 @@ import {
   sessionWideKeys,
 } from './options.js';
 import { sendRequest } from './send-request.js';
-import { createAfterResponseHook, createBeforeRequestHook } from './session-hooks.js';
+import { createBeforeRequestHook } from './session-hooks.js';
 import { SessionRuntime } from './session-runtime.js';
 import type { SimulatedFault } from './simulated-faults.js';
 
@@ -136,7 +136,6 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
     hooks: {
       ...kyOptions.hooks,
       beforeRequest: [createBeforeRequestHook(runtime, request), ...(kyOptions.hooks?.beforeRequest ?? [])],
-      afterResponse: [createAfterResponseHook(runtime), ...(kyOptions.hooks?.afterResponse ?? [])],
     },
   });
   const config: ClientConfig = { runtime, ky: instance, kyOptions, request, raw };

@@ -11,12 +11,12 @@ export type RequestState = {
   readonly record: RequestRecord;
   readonly ticket: QueueTicket;
   readonly deadline: Deadline | undefined;
+  /** The settings of the request's origin (an allowed one, or the page's). */
+  readonly origin: { readonly noCacheHeaders: boolean } | undefined;
   readonly lockRetry: Readonly<LockRetryOptions>;
   /** The session epoch when the last attempt was sent. */
   sentEpoch: number;
   verdict: ResponseVerdict;
-  /** Retries the client forced (lock retries and replays), which ky counts with its own. */
-  forcedRetries: number;
   staleReplayed: boolean;
   expiryReplayed: boolean;
   /** The CSRF token the last attempt carried. */

@@ -1,4 +1,4 @@
-import type { Input, Options as KyOptions, ResponsePromise, RetryOptions } from 'ky';
+import type { Input, Options as KyOptions, ResponsePromise } from 'ky';
 import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 import type { QueueTicket } from '../queue/request-queue.js';
 import { Deadline } from '../utils/deadline.js';
@@ -77,7 +77,7 @@ export const sendRequest = (
       config.ky(input, {
         ...sessionOptions,
         fetch: ownFetch(config),
-        context: { ...kyRequestOptions.context, [stateKey]: noneState(record) },
+        context: { ...kyRequestOptions.context, [stateKey]: noneState(record, origin) },
       }),
     );
   }
@@ -97,31 +97,31 @@ export const sendRequest = (
     lockRetry: config.request.lockRetry,
     sentEpoch: runtime.store.epoch,
     verdict: 'ok',
-    forcedRetries: 0,
+    origin,
     staleReplayed: false,
     expiryReplayed: false,
     endsSession,
   };
-  const userRetry = normalizeRetry(kyRequestOptions.retry ?? config.kyOptions.retry);
-  const userLimit = userRetry.limit ?? 2;
   const promise = config.ky(input, {
     ...sessionOptions,
     // The client bounds the whole request with its deadline; ky's per-attempt timeout would cut lock waits short.
+    // Lock retries and replays happen inside the transport; ky's own retry rules stay as the app set them, except
+    // that a method ky would never retry gets limit 0, which spares ky cloning the request body for nothing.
     timeout: false,
     totalTimeout: false,
-    retry: {
-      ...userRetry,
-      limit: userLimit + config.request.lockRetry.limit + 2,
-      // Forced retries (lock timeouts, replays) count in ky's retryCount; ky's own rules keep the user's limit.
-      shouldRetry: (retryState) =>
-        retryState.retryCount - 1 - state.forcedRetries >= userLimit
-          ? false
-          : userRetry.shouldRetry?.(retryState),
-    },
+    ...(kyRetries(method, kyRequestOptions.retry ?? config.kyOptions.retry) ? {} : { retry: 0 }),
     fetch: createSessionTransport(runtime, state, config.kyOptions.fetch as never),
     context: { ...kyRequestOptions.context, [stateKey]: state },
   });
   return track(config, record, state, promise);
+};
+
+const kyRetryMethods = new Set(['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'QUERY']);
+
+/** Whether ky's retry could ever retry this method (its default list, or the app's). */
+const kyRetries = (method: string, retry: KyOptions['retry']): boolean => {
+  const methods = typeof retry === 'object' ? retry.methods : undefined;
+  return methods ? methods.some((name) => name.toUpperCase() === method) : kyRetryMethods.has(method);
 };
 
 /** The fetch for requests the session machinery does not queue: the app's or the browser's, marked as ours. */
@@ -149,11 +149,8 @@ const observeForeign =
     return response;
   };
 
-const normalizeRetry = (retry: KyOptions['retry']): RetryOptions =>
-  typeof retry === 'number' ? { limit: retry } : (retry ?? {});
-
-const noneState = (record: RequestRecord): RequestState =>
-  ({ record, verdict: 'ok' }) as unknown as RequestState;
+const noneState = (record: RequestRecord, origin: RequestState['origin']): RequestState =>
+  ({ record, origin, verdict: 'ok' }) as unknown as RequestState;
 
 /** Records how the request ended and emits `request:end`. */
 const track = (

@@ -15,6 +15,13 @@ export class Deadline {
     this.resume();
   }
 
+  #expired = false;
+
+  /** The time ran out (as opposed to the followed signal aborting). */
+  get expired(): boolean {
+    return this.#expired;
+  }
+
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
@@ -36,12 +43,39 @@ export class Deadline {
   resume(): void {
     if (this.#timer !== undefined || this.#controller.signal.aborted) return;
     this.#startedAt = performance.now();
-    this.#timer = setTimeout(() => this.#controller.abort(this.#reason()), Math.max(0, this.#remaining));
+    this.#timer = setTimeout(
+      () => {
+        this.#expired = true;
+        this.#controller.abort(this.#reason());
+      },
+      Math.max(0, this.#remaining),
+    );
+  }
+
+  /**
+   * This deadline's signal, also aborted when `parent` aborts (the caller's signal). A listener, not
+   * AbortSignal.any(), which costs more than the rest of a request's bookkeeping.
+   */
+  follow(parent: AbortSignal): AbortSignal {
+    if (this.#parent === parent) return this.signal;
+    this.#unfollow();
+    this.#parent = parent;
+    if (parent.aborted) this.#controller.abort(parent.reason);
+    else parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    return this.signal;
+  }
+
+  #parent: AbortSignal | undefined;
+  readonly #onParentAbort = () => this.#controller.abort(this.#parent?.reason);
+  #unfollow(): void {
+    this.#parent?.removeEventListener('abort', this.#onParentAbort);
+    this.#parent = undefined;
   }
 
   /** Stops the clock for good once the request has settled. */
   dispose(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#unfollow();
   }
 }

@@ -1,0 +1,72 @@
+import { SessionExpiredError } from '../errors/SessionExpiredError.js';
+import { SessionLockTimeoutError } from '../errors/SessionLockTimeoutError.js';
+import { lockRetryDelay } from '../lock/lock-retry-delay.js';
+import { snapshot } from './request-info.js';
+import type { RequestState } from './request-state.js';
+import type { SessionRuntime } from './session-runtime.js';
+
+/**
+ * What to do after a response the transport did not accept: send the request again after a delay (a lock
+ * timeout, for any method since the script did not run; a replay once the app resumed the session; a fresh CSRF
+ * token), deliver the response as it is (`undefined`), or reject with a typed error.
+ */
+export const nextStep = async (
+  runtime: SessionRuntime,
+  state: RequestState,
+  request: Request,
+  response: Response,
+): Promise<number | undefined> => {
+  const { record, deadline } = state;
+  const label = { method: request.method, url: request.url };
+
+  if (state.verdict === 'lock-timeout') {
+    const { lockRetry } = state;
+    const attempt = record.lockRetries + 1;
+    const delayMs = lockRetryDelay(attempt, response.headers.get('retry-after'), lockRetry);
+    if (attempt > lockRetry.limit || (deadline && delayMs >= deadline.remaining)) {
+      throw new SessionLockTimeoutError(label, record.lockRetries + 1, response);
+    }
+    record.lockRetries = attempt;
+    if (runtime.emitter.has('lock:retry')) {
+      runtime.emitter.emit('lock:retry', {
+        request: snapshot(record),
+        session: runtime.store.state,
+        delayMs,
+        attempt,
+      });
+    }
+    return delayMs;
+  }
+
+  if (state.verdict === 'csrf') {
+    // The token was refused: fetch a fresh one (once for every request waiting) and send the request again.
+    state.csrfReplayed = true;
+    const fresh = await runtime.csrf?.refresh(state.csrfSent);
+    if (fresh !== undefined && fresh !== state.csrfSent) {
+      record.replayed = true;
+      return 0;
+    }
+    // No other token to try: the refusal means what the status says (419 is in expiredStatuses by default).
+    if (!runtime.options.expiredStatuses.has(response.status)) return undefined;
+    runtime.store.expire(snapshot(record));
+  }
+
+  if (state.verdict === 'stale-expired' && !state.staleReplayed) {
+    // Sent with the id from before a rotation: the server did not know it any more. Send it again as it is.
+    state.staleReplayed = true;
+    record.replayed = true;
+    return 0;
+  }
+
+  if (!runtime.expiry.hasHandler) throw new SessionExpiredError(label, 'no-handler', { response });
+  if (state.expiryReplayed) throw new SessionExpiredError(label, 'replayed-once', { response });
+  record.held = true;
+  deadline?.pause();
+  const outcome = await runtime.expiry.decide(runtime.queue.heldCount() + 1, state.sentEpoch);
+  deadline?.resume();
+  if (outcome.decision !== 'resume')
+    throw new SessionExpiredError(label, 'gave-up', { cause: outcome.cause, response });
+  state.expiryReplayed = true;
+  record.replayed = true;
+  return 0;
+};
