@@ -3,7 +3,7 @@ import type { Deadline } from '../utils/deadline.js';
 import type { LockRetryOptions } from './options.js';
 import type { RequestRecord } from './request-info.js';
 
-/** What the transport learnt from the last response, for the hooks to act on. */
+/** What the transport learnt from the last response, for nextStep() to act on. */
 export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired' | 'csrf';
 
 /** Everything the client tracks about one session request across its attempts. */
