@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs } from '../helpers/browser.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -12,17 +13,6 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 const haveChromium = existsSync(chromiumPath);
 const missing = `The demo test needs Chromium (${chromiumPath}): apt-get update && apt-get install -y chromium`;
 if (!haveChromium && !ci) console.warn(`Skipping the demo test. ${missing}`);
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Starts `node demo/server.mjs --port 0` and resolves with its URL once it prints it. */
 const startDemo = (): Promise<{ url: string; child: ChildProcess; output: () => string }> =>

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { chromiumArgs } from './browser.js';
 import {
   type PhpServer,
   type PhpServerOptions,
@@ -82,17 +83,6 @@ export const startTabsSite = async (options: PhpServerOptions = {}): Promise<Tab
     },
   };
 };
-
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Chromium with a fresh profile. */
 export const launchChromium = (): Promise<Browser> =>
