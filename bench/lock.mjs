@@ -179,7 +179,7 @@ const main = async () => {
   console.log(line(columns));
   for (const row of rows) console.log(line(columns.map((c) => row[c])));
 
-  // The lead's targets, checked and printed.
+  // The targets, checked and printed.
   console.log('');
   for (const row of rows.filter((r) => r.strategy === 'client')) {
     const limit = 1.15 * row.n * row.holdMs + 2 * row.rttMs;
