@@ -30,5 +30,8 @@ export type RequestState = {
 /** The key under which a request's state travels in ky's `context`. */
 export const stateKey = 'sessionFetch';
 
-export const stateOf = (context: Record<string, unknown> | undefined): RequestState | undefined =>
-  context?.[stateKey] as RequestState | undefined;
+/** What the beforeRequest hook reads; a 'none' request carries only this, a queued one its whole state. */
+export type HookState = Pick<RequestState, 'record' | 'origin'>;
+
+export const stateOf = (context: Record<string, unknown> | undefined): HookState | undefined =>
+  context?.[stateKey] as HookState | undefined;

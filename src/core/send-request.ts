@@ -7,7 +7,7 @@ import type { ClientConfig } from './create-session-client.js';
 import type { SessionMode, SessionRequestOptions } from './options.js';
 import { markOwn } from './own-request.js';
 import { type RequestRecord, snapshot } from './request-info.js';
-import { type RequestState, stateKey } from './request-state.js';
+import { type HookState, type RequestState, stateKey } from './request-state.js';
 import { createSessionTransport } from './session-transport.js';
 
 const modes: ReadonlySet<unknown> = new Set(['write', 'read', 'none']);
@@ -35,7 +35,10 @@ export const sendRequest = (
     throw new SessionOptionsError('queuePriority', `must be a finite number (got ${String(priority)})`);
   }
   const { runtime } = config;
-  const url = resolveRequestUrl(input, { ...config.kyOptions, ...kyRequestOptions });
+  const url = resolveRequestUrl(input, {
+    prefix: kyRequestOptions.prefix ?? config.kyOptions.prefix,
+    baseUrl: kyRequestOptions.baseUrl ?? config.kyOptions.baseUrl,
+  });
   const origin = url && runtime.options.origins.get(url.origin);
   const method = (kyRequestOptions.method ?? 'get').toUpperCase();
   const record: RequestRecord = {
@@ -149,8 +152,7 @@ const observeForeign =
     return response;
   };
 
-const noneState = (record: RequestRecord, origin: RequestState['origin']): RequestState =>
-  ({ record, origin, verdict: 'ok' }) as unknown as RequestState;
+const noneState = (record: RequestRecord, origin: RequestState['origin']): HookState => ({ record, origin });
 
 /** Records how the request ended and emits `request:end`. */
 const track = (
