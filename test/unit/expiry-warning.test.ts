@@ -28,11 +28,12 @@ describe('session:expiring', () => {
     session.on('session:expiring', ({ remainingMs }) => warnings.push({ at: Date.now(), remainingMs }));
     const started = Date.now();
     await login(session);
-    expect(session.session.expiresAt).toBeGreaterThan(started);
-    await vi.waitFor(() => expect(warnings).toHaveLength(1), { timeout: 2000 });
-    // Not earlier than the warning time; how much later depends on a busy machine's timers, so only "before expiry".
-    expect(warnings[0]!.at - started).toBeGreaterThanOrEqual(300);
-    expect(warnings[0]!.remainingMs).toBeGreaterThan(0);
+    const { expiresAt } = session.session;
+    expect(expiresAt).toBeGreaterThan(started);
+    await vi.waitFor(() => expect(warnings).toHaveLength(1), { timeout: 5000 });
+    // Not before the warning time; how much later depends on a busy machine's timers (a stalled event loop can
+    // push it up to the expiry itself), so the upper bound is the warning window.
+    expect(warnings[0]!.at).toBeGreaterThanOrEqual(expiresAt! - 1500 - 5);
     expect(warnings[0]!.remainingMs).toBeLessThanOrEqual(1500);
   });
 
