@@ -1,12 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  launchBrowser,
-  requireBrowserSuite,
-  shouldRunBrowserSuite,
-  type TestBrowser,
-  waitInPage,
-} from '../helpers/browser.js';
-import { type Site, startSite } from '../helpers/static-pages.js';
+import { describe, expect, test } from 'vitest';
+import { shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
+import { useBrowserSuite } from '../helpers/browser-suite.js';
 
 // What happy-dom cannot show: the Request the real browser builds, what really reaches PHP, and the real HTTP
 // cache. The SPA page exposes the ESM build as window.SessionFetch; each test makes its own client in the page.
@@ -22,25 +16,11 @@ type Echo = {
 };
 
 describe.skipIf(!shouldRunBrowserSuite())('caching of session requests in Chromium', () => {
-  let browser: TestBrowser | undefined;
-  let site: Site | undefined;
-
-  beforeAll(async () => {
-    requireBrowserSuite();
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await browser?.closeContexts();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  const suite = useBrowserSuite();
 
   const openPage = async () => {
-    const { page } = await browser!.newPage();
-    await page.goto(`${site!.url}/pages/spa.html`);
+    const { page } = await suite.browser.newPage();
+    await page.goto(`${suite.site.url}/pages/spa.html`);
     await waitInPage(page, 'window.spaReady === true');
     return page;
   };

@@ -2,16 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  launchBrowser,
-  type PageLog,
-  requireBrowserSuite,
-  shouldRunBrowserSuite,
-  type TestBrowser,
-  waitInPage,
-} from '../helpers/browser.js';
-import { type Site, startSite } from '../helpers/static-pages.js';
+import { describe, expect, test } from 'vitest';
+import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
+import { useBrowserSuite } from '../helpers/browser-suite.js';
+import type { Site } from '../helpers/static-pages.js';
 
 // A legacy PHP page (test/e2e/pages/legacy.php): server-rendered with the session, jQuery and the script-tag
 // build, its unchanged $.ajax calls made session-aware by `SessionFetch.jquery($, { onExpired })`. The page's
@@ -65,29 +59,10 @@ const expireAllSessions = (site: Site) => {
 
 for (const jq of ['3', '4'] as const) {
   describe.skipIf(!shouldRunBrowserSuite())(`a legacy PHP page with jQuery ${jq}`, () => {
-    let browser: TestBrowser | undefined;
-    let site: Site | undefined;
-    let timeoutSite: Site | undefined;
-
-    beforeAll(async () => {
-      requireBrowserSuite();
-      [site, timeoutSite] = await Promise.all([
-        startSite(),
-        startSite({ handler: 'timeout', lockTimeoutMs: 1000 }),
-      ]);
-      browser = await launchBrowser();
-    });
-    afterEach(async () => {
-      await browser?.closeContexts();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await site?.stop();
-      await timeoutSite?.stop();
-    });
+    const suite = useBrowserSuite({ sites: [{}, { handler: 'timeout', lockTimeoutMs: 1000 }] });
 
     const openLegacy = async (on: Site): Promise<{ page: Page; context: BrowserContext; log: PageLog }> => {
-      const opened = await browser!.newPage();
+      const opened = await suite.browser.newPage();
       await opened.page.goto(`${on.url}/pages/legacy.php?jq=${jq}`);
       const version = await opened.page.evaluate(
         () => (window as unknown as { $: { fn: { jquery: string } } }).$.fn.jquery,
@@ -104,7 +79,7 @@ for (const jq of ['3', '4'] as const) {
     };
 
     test('a $.post login with rotatesSession rotates the session id and the later $.ajax calls use the new one', async () => {
-      const { page, context, log } = await openLegacy(site!);
+      const { page, context, log } = await openLegacy(suite.site);
       // The page itself started the session when PHP rendered it.
       const first = await sessionId(context);
       expect(first).toBeDefined();
@@ -146,7 +121,7 @@ for (const jq of ['3', '4'] as const) {
     });
 
     test('an expired session holds the $.ajax calls behind the login dialog, and each success callback fires once after the replay', async () => {
-      const { page, log } = await openLegacy(site!);
+      const { page, log } = await openLegacy(suite.site);
       await page.evaluate(() =>
         (window as unknown as PageWindow).$.post({
           url: '/login.php?user=alice',
@@ -154,7 +129,7 @@ for (const jq of ['3', '4'] as const) {
           rotatesSession: true,
         }),
       );
-      expireAllSessions(site!);
+      expireAllSessions(suite.site);
 
       // laravel.php needs a logged-in user (401 JSON without one); write.php sees the unknown id (X-Session-Expired).
       await call(page, [
@@ -197,7 +172,7 @@ for (const jq of ['3', '4'] as const) {
     });
 
     test('cancelling the login dialog gives up: each held $.ajax call fails once with status 401 and none succeeds', async () => {
-      const { page, log } = await openLegacy(site!);
+      const { page, log } = await openLegacy(suite.site);
       await page.evaluate(() =>
         (window as unknown as PageWindow).$.post({
           url: '/login.php?user=alice',
@@ -205,7 +180,7 @@ for (const jq of ['3', '4'] as const) {
           rotatesSession: true,
         }),
       );
-      expireAllSessions(site!);
+      expireAllSessions(suite.site);
       await call(page, [
         ['a', { url: '/laravel.php' }],
         ['b', { url: '/laravel.php' }],
@@ -231,10 +206,10 @@ for (const jq of ['3', '4'] as const) {
     });
 
     test('a burst of 20 $.ajax writes against 1 s lock timeouts all succeed and the counter is exactly 20', async () => {
-      const { page, context } = await openLegacy(timeoutSite!);
+      const { page, context } = await openLegacy(suite.sites[1]!);
       const id = await sessionId(context);
       // Another tab of the same user holds the session lock for 1.5 s: the first writes time out (423) and retry.
-      const holder = fetch(`${timeoutSite!.url}/write.php?hold=1500&tag=other-tab`, {
+      const holder = fetch(`${suite.sites[1]!.url}/write.php?hold=1500&tag=other-tab`, {
         headers: { cookie: `PHPSESSID=${id}` },
       });
       await new Promise((resolve) => setTimeout(resolve, 150));

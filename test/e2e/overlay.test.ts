@@ -2,16 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  launchBrowser,
-  type PageLog,
-  requireBrowserSuite,
-  shouldRunBrowserSuite,
-  type TestBrowser,
-  waitInPage,
-} from '../helpers/browser.js';
-import { repoDir, type Site, startSite } from '../helpers/static-pages.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
+import { useBrowserSuite } from '../helpers/browser-suite.js';
+import { repoDir } from '../helpers/static-pages.js';
 
 // The debug overlay's script-tag build (dist/session-fetch.overlay.global.js, which adds mountOverlay to the
 // global SessionFetch) on a page served with `Content-Security-Policy: default-src 'self'`: no inline script or
@@ -54,28 +48,14 @@ const readOverlay = (page: Page) =>
   });
 
 describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () => {
-  let browser: TestBrowser | undefined;
-  let site: Site | undefined;
-
-  beforeAll(async () => {
-    requireBrowserSuite();
-    mkdirSync(screenshots, { recursive: true });
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await browser?.closeContexts();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  beforeAll(() => mkdirSync(screenshots, { recursive: true }));
+  const suite = useBrowserSuite();
 
   /** overlay.php (with its CSP unless csp=false), a violation listener installed before any page script. */
   const openOverlayPage = async (
     csp = true,
   ): Promise<{ page: Page; context: BrowserContext; log: PageLog }> => {
-    const opened = await browser!.newPage({ viewport: { width: 1000, height: 640 } });
+    const opened = await suite.browser.newPage({ viewport: { width: 1000, height: 640 } });
     await opened.context.addInitScript(() => {
       const w = window as unknown as PageWindow;
       w.violations = [];
@@ -84,7 +64,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
       window.addEventListener('securitypolicyviolation', record, true);
       document.addEventListener('securitypolicyviolation', record, true);
     });
-    await opened.page.goto(`${site!.url}/pages/overlay.php${csp ? '' : '?csp=0'}`);
+    await opened.page.goto(`${suite.site.url}/pages/overlay.php${csp ? '' : '?csp=0'}`);
     await opened.page.waitForFunction(
       () =>
         (window as unknown as { overlayReady?: boolean }).overlayReady ||
@@ -97,7 +77,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
 
   test('the overlay shows the session status, the fingerprint and the request list, styled under a strict CSP with no violation', async () => {
     const { page, context, log } = await openOverlayPage();
-    const response = await page.request.get(`${site!.url}/pages/overlay.php`);
+    const response = await page.request.get(`${suite.site.url}/pages/overlay.php`);
     expect(response.headers()['content-security-policy']).toBe("default-src 'self'");
 
     await page.evaluate(async () => {
@@ -147,7 +127,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
     };
     expect(json.session).toMatchObject({ fingerprint: fingerprint(id), status: 'active' });
     expect(json.requests).toHaveLength(4);
-    expect(json.requests[0]!.url).toBe(`${site!.url}/pages/echo.php?PHPSESSID=[redacted]`);
+    expect(json.requests[0]!.url).toBe(`${suite.site.url}/pages/echo.php?PHPSESSID=[redacted]`);
 
     // Styled: the constructed stylesheet applies under the CSP.
     const style = await page.evaluate(() => {
@@ -187,7 +167,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
     const events = (await readOverlay(page))!.text;
     expect(events).toContain('session:start');
     expect(events).toContain('session:rotate');
-    expect(events).toContain(`POST ${site!.url}/login.php`);
+    expect(events).toContain(`POST ${suite.site.url}/login.php`);
     await page.screenshot({ path: join(screenshots, 'overlay-events.png') });
     await page.locator('session-fetch-overlay button', { hasText: 'Diagnostics' }).click();
 
@@ -214,7 +194,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
     await page.evaluate(() => (window as unknown as PageWindow).client.get('/whoami.php').json());
     const id = (await context.cookies()).find((cookie) => cookie.name === 'PHPSESSID')!.value;
     // A legacy app with session.use_trans_sid links pages with ?PHPSESSID=<id>.
-    await page.goto(`${site!.url}/pages/overlay.php?PHPSESSID=${id}`);
+    await page.goto(`${suite.site.url}/pages/overlay.php?PHPSESSID=${id}`);
     await waitInPage(page, 'window.overlayReady === true');
     await page.evaluate(() => (window as unknown as PageWindow).client.get('/whoami.php').json());
     await waitInPage(
@@ -225,7 +205,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
     const exported = await page.evaluate(() => (window as unknown as PageWindow).overlay.exportJson());
     expect(overlay.html).not.toContain(id);
     expect(exported).not.toContain(id);
-    expect(JSON.parse(exported).page).toBe(`${site!.url}/pages/overlay.php?PHPSESSID=[redacted]`);
+    expect(JSON.parse(exported).page).toBe(`${suite.site.url}/pages/overlay.php?PHPSESSID=[redacted]`);
   });
 
   test('hostile values in a URL, response headers and a JSON body show as text and never run', async () => {

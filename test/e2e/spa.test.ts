@@ -8,6 +8,7 @@ import {
   type TestBrowser,
   waitInPage,
 } from '../helpers/browser.js';
+import { useBrowserSuite } from '../helpers/browser-suite.js';
 import { type Site, startSite } from '../helpers/static-pages.js';
 
 const fingerprint = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
@@ -32,24 +33,10 @@ const eventsIn = (page: Page) =>
   );
 
 describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build', () => {
-  let browser: TestBrowser | undefined;
-  let site: Site | undefined;
-
-  beforeAll(async () => {
-    requireBrowserSuite();
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await browser?.closeContexts();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  const suite = useBrowserSuite();
 
   test('the page logs in, rotates the session id and lists the start and the rotation it saw', async () => {
-    const { page, context, log } = await openSpa(browser!, site!);
+    const { page, context, log } = await openSpa(suite.browser, suite.site);
     expect(await page.textContent('#status')).toBe('unknown');
 
     await page.click('#whoami');
@@ -83,7 +70,7 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
   });
 
   test('client.session is a frozen snapshot, replaced by a new object on every change and never holding the id', async () => {
-    const { page, context } = await openSpa(browser!, site!);
+    const { page, context } = await openSpa(suite.browser, suite.site);
     const result = await page.evaluate(async () => {
       const w = window as unknown as {
         client: {
@@ -133,7 +120,7 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
     expect(JSON.stringify(result)).not.toContain(id);
   });
   test("the browser's redirect to the login page and a login page served inline both count as expiry", async () => {
-    const { page } = await openSpa(browser!, site!);
+    const { page } = await openSpa(suite.browser, suite.site);
     const result = await page.evaluate(async () => {
       const { client } = window as unknown as { client: import('../../src/index.js').SessionClient };
       const attempt = async (url: string) => {
@@ -171,7 +158,7 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
   // status 'active' with the destroyed session's fingerprint, and when the next request gets a brand-new session
   // from PHP it emits session:rotate (rotations 2, `since` of the old session) instead of session:start.
   test('after a logout that deletes the readable session cookie, the session expires and the next one is a new session', async () => {
-    const { page } = await openSpa(browser!, site!);
+    const { page } = await openSpa(suite.browser, suite.site);
     const result = await page.evaluate(async () => {
       const { client } = window as unknown as { client: import('../../src/index.js').SessionClient };
       const events: string[] = [];
