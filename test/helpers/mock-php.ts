@@ -85,3 +85,25 @@ export const addSlowLogin = (php: PhpServer, answerAfterMs: number): void => {
     },
   );
 };
+
+/**
+ * `POST /api/notes` (needs a login; appends the body to the session's notes, then answers `answer(notes)`) and
+ * `GET /api/notes`: a write whose replays and their order can be checked.
+ */
+export const addNotes = (
+  php: PhpServer,
+  answer: (notes: string[]) => unknown = () => ({ saved: true }),
+): void => {
+  php.route('POST', '/api/notes', async ({ session_start, $_SESSION, request, unauthorized }) => {
+    await session_start();
+    if (!$_SESSION.user) return unauthorized();
+    const notes = [...(($_SESSION.notes as string[] | undefined) ?? []), await request.text()];
+    $_SESSION.notes = notes;
+    return answer(notes);
+  });
+  php.route('GET', '/api/notes', async ({ session_start, $_SESSION, unauthorized }) => {
+    await session_start({ read_and_close: true });
+    if (!$_SESSION.user) return unauthorized();
+    return $_SESSION.notes ?? [];
+  });
+};

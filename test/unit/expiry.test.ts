@@ -1,23 +1,11 @@
 // @vitest-environment happy-dom
 import { describe, expect, test, vi } from 'vitest';
 import { isSessionExpiredError, type SessionClient } from '../../src/index.js';
-import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addNotes, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 const { php, sent } = useMockPhp();
 
-// A page that needs a login and records what it was sent, so replays and their order can be checked.
-php.route('POST', '/api/notes', async ({ session_start, $_SESSION, request, unauthorized }) => {
-  await session_start();
-  if (!$_SESSION.user) return unauthorized();
-  const notes = ($_SESSION.notes as string[] | undefined) ?? [];
-  $_SESSION.notes = [...notes, await request.text()];
-  return { saved: true };
-});
-php.route('GET', '/api/notes', async ({ session_start, $_SESSION, unauthorized }) => {
-  await session_start({ read_and_close: true });
-  if (!$_SESSION.user) return unauthorized();
-  return $_SESSION.notes ?? [];
-});
+addNotes(php);
 
 const login = (session: SessionClient) =>
   session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });

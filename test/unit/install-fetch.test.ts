@@ -3,18 +3,13 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { isSessionExpiredError, type SessionClient } from '../../src/index.js';
 import { type InstalledFetch, installFetch } from '../../src/platform/install-fetch.js';
 import { createPhpServer, installDemoRoutes } from '../../src/testing/index.js';
-import { client, pageOrigin, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addNotes, client, pageOrigin, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 const otherOrigin = 'http://api.other.test';
 const other = installDemoRoutes(createPhpServer({ baseUrl: otherOrigin, cors: { origins: [pageOrigin] } }));
 const { php, sent } = useMockPhp({ lockWaitTimeoutMs: 200 }, { [otherOrigin]: other });
 
-php.route('POST', '/api/notes', async ({ session_start, $_SESSION, request, unauthorized }) => {
-  await session_start();
-  if (!$_SESSION.user) return unauthorized();
-  $_SESSION.notes = [...(($_SESSION.notes as string[] | undefined) ?? []), await request.text()];
-  return { saved: ($_SESSION.notes as string[]).length };
-});
+addNotes(php, (notes) => ({ saved: notes.length }));
 
 const runs = (path: string) => php.log.filter((entry) => entry.path === path && entry.executed);
 const starts = (session: SessionClient) => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { isSessionExpiredError, isSessionLockTimeoutError, type SessionClient } from '../../src/index.js';
 import { installJQuery, type JQueryAdapter } from '../../src/platform/jquery/index.js';
 import { createPhpServer, installDemoRoutes } from '../../src/testing/index.js';
-import { client, pageOrigin, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addNotes, client, pageOrigin, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 // jQuery 3's CommonJS build returns jQuery bound to the (happy-dom) window; jQuery 4 exports a factory.
 const require = createRequire(import.meta.url);
@@ -19,12 +19,7 @@ const other = installDemoRoutes(createPhpServer({ baseUrl: otherOrigin, cors: { 
 // Lock waits give up after 200 ms (phpredis-style) and are answered 423 + Retry-After per the protocol.
 const { php, sent, server } = useMockPhp({ lockWaitTimeoutMs: 200 }, { [otherOrigin]: other });
 
-php.route('POST', '/api/notes', async ({ session_start, $_SESSION, request, unauthorized }) => {
-  await session_start();
-  if (!$_SESSION.user) return unauthorized();
-  $_SESSION.notes = [...(($_SESSION.notes as string[] | undefined) ?? []), await request.text()];
-  return { saved: ($_SESSION.notes as string[]).length };
-});
+addNotes(php, (notes) => ({ saved: notes.length }));
 
 const runs = (path: string) => php.log.filter((entry) => entry.path === path && entry.executed);
 const login = (session: SessionClient) =>

@@ -2,19 +2,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ExpiredContext, SessionClient, SessionClientOptions } from '../../src/index.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
-import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addNotes, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 // Several clients in one window stand for tabs: one cookie jar (happy-dom's), one msw mock, Node's
 // BroadcastChannel between them, and a fake Web Locks API (happy-dom has none) shared like an origin's.
 const { php, sent } = useMockPhp({ lockWaitTimeoutMs: 400 });
 
-php.route('POST', '/api/notes', async ({ session_start, $_SESSION, request, unauthorized }) => {
-  await session_start();
-  if (!$_SESSION.user) return unauthorized();
-  const notes = ($_SESSION.notes as string[] | undefined) ?? [];
-  $_SESSION.notes = [...notes, await request.text()];
-  return { saved: true };
-});
+addNotes(php);
 php.route('POST', '/api/keepalive', async ({ session_start }) => {
   await session_start({ read_and_close: true });
   return { ok: true };
