@@ -16,7 +16,6 @@ import {
   sessionWideKeys,
 } from './options.js';
 import { sendRequest } from './send-request.js';
-import { createBeforeRequestHook } from './session-hooks.js';
 import { SessionRuntime } from './session-runtime.js';
 import type { SimulatedFault } from './simulated-faults.js';
 
@@ -130,17 +129,13 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
     defaultMode: normalized.defaultMode,
     lockRetry: normalized.lockRetry,
   };
-  const instance = ky.create({
-    parseJson: parseJsonClearly,
-    ...kyOptions,
-    hooks: {
-      ...kyOptions.hooks,
-      beforeRequest: [createBeforeRequestHook(runtime, request), ...(kyOptions.hooks?.beforeRequest ?? [])],
-    },
-  });
+  // The app's fetch is called by the session transport (or passed per request for other origins): left out of
+  // the instance, it is not merged into every request only to be replaced.
+  const { fetch: _appFetch, ...instanceOptions } = kyOptions;
+  const instance = ky.create({ parseJson: parseJsonClearly, ...instanceOptions });
   const config: ClientConfig = { runtime, ky: instance, kyOptions, request, raw };
   const send = (method: Method) => (input: Input, options?: SessionRequestOptions) =>
-    sendRequest(config, input, { ...options, method });
+    sendRequest(config, input, options ? Object.assign({}, options, { method }) : { method });
   const { store, emitter, queue } = runtime;
 
   return {

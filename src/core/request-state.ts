@@ -11,8 +11,14 @@ export type RequestState = {
   readonly record: RequestRecord;
   readonly ticket: QueueTicket;
   readonly deadline: Deadline | undefined;
+  /**
+   * Whether ky's signal for the request can abort: ky aborts it for the caller's signal and for its own
+   * timeouts, and an app hook may hand over a Request with a signal of its own. Only then does the deadline
+   * listen to it (on a fresh AbortSignal, a listener costs more than the rest of the deadline).
+   */
+  readonly callerCanAbort: boolean;
   /** The settings of the request's origin (an allowed one, or the page's). */
-  readonly origin: { readonly noCacheHeaders: boolean } | undefined;
+  readonly origin: { readonly noCacheHeaders: boolean };
   readonly lockRetry: Readonly<LockRetryOptions>;
   /** The session epoch when the last attempt was sent. */
   sentEpoch: number;
@@ -26,12 +32,3 @@ export type RequestState = {
   /** A logout: on success the session is marked expired (here and in the other tabs). */
   endsSession?: boolean;
 };
-
-/** The key under which a request's state travels in ky's `context`. */
-export const stateKey = 'sessionFetch';
-
-/** What the beforeRequest hook reads; a 'none' request carries only this, a queued one its whole state. */
-export type HookState = Pick<RequestState, 'record' | 'origin'>;
-
-export const stateOf = (context: Record<string, unknown> | undefined): HookState | undefined =>
-  context?.[stateKey] as HookState | undefined;

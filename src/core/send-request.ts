@@ -7,24 +7,22 @@ import type { ClientConfig } from './create-session-client.js';
 import type { SessionMode, SessionRequestOptions } from './options.js';
 import { markOwn } from './own-request.js';
 import { type RequestRecord, snapshot } from './request-info.js';
-import { type HookState, type RequestState, stateKey } from './request-state.js';
+import type { RequestState } from './request-state.js';
 import { createSessionTransport } from './session-transport.js';
+import { stampSessionHeaders } from './stamp-session-headers.js';
+
+type SessionOrigin = { readonly noCacheHeaders: boolean };
 
 const modes: ReadonlySet<unknown> = new Set(['write', 'read', 'none']);
 
-/** Sends one request: plain ky for other origins, ky with the session transport and hooks for session origins. */
+/** Sends one request: plain ky for other origins, ky with the session transport for session origins. */
 export const sendRequest = (
   config: ClientConfig,
   input: Input,
   options: SessionRequestOptions,
 ): ResponsePromise => {
-  const {
-    session,
-    rotatesSession = false,
-    endsSession = false,
-    queuePriority: priority = 0,
-    ...kyRequestOptions
-  } = options;
+  const { session, rotatesSession = false, endsSession = false, queuePriority: priority = 0 } = options;
+  const kyRequestOptions = withoutSessionKeys(options);
   const mode: SessionMode = session ?? config.request.defaultMode;
   if (!modes.has(mode))
     throw new SessionOptionsError(
@@ -62,26 +60,18 @@ export const sendRequest = (
   };
   if (!url || !origin) {
     // Not an allowed origin: no cookies and none of the session machinery.
-    const foreign: KyOptions = { ...kyRequestOptions, credentials: 'omit' };
+    const foreign: KyOptions = Object.assign({}, kyRequestOptions, { credentials: 'omit' as const });
     if (runtime.emitter.has('request:response')) foreign.fetch = observeForeign(config, record);
+    else if (config.kyOptions.fetch) foreign.fetch = config.kyOptions.fetch;
     return track(config, record, undefined, config.ky(input, foreign));
   }
 
-  const sessionOptions: KyOptions = {
-    ...kyRequestOptions,
-    credentials: 'include',
-    cache: config.request.noCache ? 'no-store' : kyRequestOptions.cache,
-  };
   if (mode === 'none') {
     return track(
       config,
       record,
       undefined,
-      config.ky(input, {
-        ...sessionOptions,
-        fetch: ownFetch(config),
-        context: { ...kyRequestOptions.context, [stateKey]: noneState(record, origin) },
-      }),
+      config.ky(input, sessionOptions(config, kyRequestOptions, ownFetch(config, origin), method)),
     );
   }
 
@@ -97,6 +87,7 @@ export const sendRequest = (
     record,
     ticket,
     deadline: new Deadline(config.request.deadline, () => undefined),
+    callerCanAbort: callerCanAbort(input, kyRequestOptions, config.kyOptions),
     lockRetry: config.request.lockRetry,
     sentEpoch: runtime.store.epoch,
     verdict: 'ok',
@@ -105,18 +96,48 @@ export const sendRequest = (
     expiryReplayed: false,
     endsSession,
   };
-  const promise = config.ky(input, {
-    ...sessionOptions,
-    // The client bounds the whole request with its deadline; ky's per-attempt timeout would cut lock waits short.
-    // Lock retries and replays happen inside the transport; ky's own retry rules stay as the app set them, except
-    // that a method ky would never retry gets limit 0, which spares ky cloning the request body for nothing.
-    timeout: false,
-    totalTimeout: false,
-    ...(kyRetries(method, kyRequestOptions.retry ?? config.kyOptions.retry) ? {} : { retry: 0 }),
-    fetch: createSessionTransport(runtime, state, config.kyOptions.fetch as never),
-    context: { ...kyRequestOptions.context, [stateKey]: state },
-  });
+  const transport = createSessionTransport(runtime, state, config.request, config.kyOptions.fetch as never);
+  const promise = config.ky(input, sessionOptions(config, kyRequestOptions, transport, method));
   return track(config, record, state, promise);
+};
+
+/**
+ * The ky options of a request to a session origin. Each key costs ky a step of its per-request merge, so only
+ * what differs from ky's defaults is added. (Object.assign rather than a spread followed by more keys, which V8
+ * runs on a slow path.)
+ */
+const sessionOptions = (
+  config: ClientConfig,
+  options: KyOptions,
+  fetch: KyOptions['fetch'],
+  method: string,
+): KyOptions => {
+  const result: KyOptions = Object.assign({}, options, {
+    credentials: 'include' as const,
+    // The client bounds the whole request with its deadline; ky's per-attempt timeout would cut lock waits short.
+    timeout: false as const,
+    fetch,
+  });
+  if (config.request.noCache) result.cache = 'no-store';
+  // Lock retries and replays happen inside the transport; ky's own retry rules stay as the app set them, except
+  // that a method ky would never retry gets limit 0, which spares ky cloning the request body for nothing.
+  if (!kyRetries(method, options.retry ?? config.kyOptions.retry)) result.retry = 0;
+  return result;
+};
+
+/** See RequestState.callerCanAbort: ky's signal aborts only for these (its per-attempt timeout is off here). */
+const callerCanAbort = (input: Input, options: KyOptions, defaults: KyOptions): boolean =>
+  input instanceof Request ||
+  Boolean(options.signal || defaults.signal || options.hooks || defaults.hooks) ||
+  typeof (options.totalTimeout ?? defaults.totalTimeout) === 'number';
+
+const sessionKeys = ['session', 'rotatesSession', 'endsSession', 'queuePriority'] as const;
+
+/** The options ky should see. Most calls carry none of the session's own, and are passed on as they are. */
+const withoutSessionKeys = (options: SessionRequestOptions): KyOptions => {
+  if (!sessionKeys.some((key) => key in options)) return options;
+  const { session, rotatesSession, endsSession, queuePriority, ...rest } = options;
+  return rest;
 };
 
 const kyRetryMethods = new Set(['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'QUERY']);
@@ -127,14 +148,18 @@ const kyRetries = (method: string, retry: KyOptions['retry']): boolean => {
   return methods ? methods.some((name) => name.toUpperCase() === method) : kyRetryMethods.has(method);
 };
 
-/** The fetch for requests the session machinery does not queue: the app's or the browser's, marked as ours. */
+/**
+ * The fetch for requests the session machinery does not queue: the app's or the browser's, marked as ours, with
+ * the session headers and the CSRF token.
+ */
 const ownFetch =
-  (config: ClientConfig) =>
-  (input: Input, init?: RequestInit): Promise<Response> =>
-    ((config.kyOptions.fetch as typeof fetch | undefined) ?? globalThis.fetch)(
-      input as Request,
-      markOwn(init),
-    );
+  (config: ClientConfig, origin: SessionOrigin) =>
+  async (input: Input, init?: RequestInit): Promise<Response> => {
+    const request = stampSessionHeaders(input as Request, config.request, origin);
+    if (config.runtime.csrf) await config.runtime.csrf.stamp(request);
+    const send = (config.kyOptions.fetch as typeof fetch | undefined) ?? globalThis.fetch;
+    return send(request, markOwn(init));
+  };
 
 /** Lets the overlay and diagnostics see responses from other origins too (only while somebody listens). */
 const observeForeign =
@@ -151,8 +176,6 @@ const observeForeign =
     });
     return response;
   };
-
-const noneState = (record: RequestRecord, origin: RequestState['origin']): HookState => ({ record, origin });
 
 /** Records how the request ended and emits `request:end`. */
 const track = (

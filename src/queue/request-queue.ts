@@ -73,21 +73,23 @@ export class RequestQueue {
 
   /** Frees a reserved place (the request ended without being sent again). */
   cancel(seq: number): void {
+    if (this.#waiting.length === 0) return;
     const index = this.#waiting.findIndex((waiter) => waiter.seq === seq && waiter.reserved);
     if (index === -1) return;
     this.#waiting.splice(index, 1);
     this.pump();
   }
 
-  /** Waits for a turn. Resolves to the release function; rejects with the signal's reason when aborted. */
-  acquire(ticket: QueueTicket, signal: AbortSignal): { immediate: boolean; turn: Promise<() => void> } {
-    if (signal.aborted) return { immediate: false, turn: Promise.reject(signal.reason) };
-    const reservedAt = this.#waiting.findIndex((waiter) => waiter.seq === ticket.seq);
+  /**
+   * Takes a turn: the release function at once when the request may start now, or else a promise of it, which
+   * rejects with the signal's reason when the signal aborts first.
+   */
+  acquire(ticket: QueueTicket, signal: AbortSignal): (() => void) | Promise<() => void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const reservedAt = this.#waiting.length === 0 ? -1 : this.#waiting.findIndex((w) => w.seq === ticket.seq);
     if (reservedAt !== -1) this.#waiting.splice(reservedAt, 1);
-    if (this.#waiting.length === 0 && this.#canStart(ticket)) {
-      return { immediate: true, turn: Promise.resolve(this.#start(ticket)) };
-    }
-    const turn = new Promise<() => void>((resolve, reject) => {
+    if (this.#waiting.length === 0 && this.#canStart(ticket)) return this.#start(ticket);
+    return new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = {
         ...ticket,
         grant: (release) => {
@@ -110,7 +112,6 @@ export class RequestQueue {
       else this.#insert(waiter);
       this.pump();
     });
-    return { immediate: false, turn };
   }
 
   /** Rejects every held ticket (the session was given up). */

@@ -11,24 +11,27 @@ const wantsJsonOnly = (accept: string | null): boolean =>
 /**
  * Reads the signs of an expired session off a response: the protocol's marker, an expiry status, a redirect that
  * ended on the login page, or an HTML document served where only JSON was accepted (a login page in place of the
- * API's answer). A PHP warning in front of JSON is not a document and does not count.
+ * API's answer). A PHP warning in front of JSON is not a document and does not count. The answer is a promise only
+ * when the body has to be read to tell.
  */
-export const detectExpiry = async (
+export const detectExpiry = (
   request: Request,
   response: Response,
   options: NormalizedSessionOptions,
-): Promise<ExpirySignal | undefined> => {
+): ExpirySignal | undefined | Promise<ExpirySignal | undefined> => {
   if (response.headers.get(options.protocol.expired) === '1') return 'marker';
   if (options.expiredStatuses.has(response.status)) return 'status';
   if (response.redirected && response.url && options.loginUrl(new URL(response.url))) return 'login-redirect';
   if (options.isExpired?.(response)) return 'custom';
   const type = response.headers.get('content-type') ?? '';
   if (response.ok && /text\/html/i.test(type) && wantsJsonOnly(request.headers.get('accept'))) {
-    const text = await response
+    return response
       .clone()
       .text()
-      .catch(() => '');
-    if (htmlDocument.test(text)) return 'html-for-json';
+      .then(
+        (text) => (htmlDocument.test(text) ? 'html-for-json' : undefined),
+        () => undefined,
+      );
   }
   return undefined;
 };

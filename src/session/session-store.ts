@@ -39,11 +39,14 @@ export class SessionStore {
     };
   }
 
-  /** A response showed this fingerprint (from a request sent in the current epoch). */
+  /**
+   * A response showed this fingerprint (from a request sent in the current epoch). `describe` gives the request
+   * for the events; it is called only when the state changes, as most responses change nothing.
+   */
   observeId(
     fingerprint: string,
     source: IdSource,
-    request: RequestInfo | undefined,
+    describe: (() => RequestInfo) | undefined,
     expected: boolean,
   ): void {
     const previous = this.#state;
@@ -58,7 +61,7 @@ export class SessionStore {
           source,
           since: previous.status === 'active' ? previous.since : this.#now(),
         });
-        if (previous.status === 'unknown') this.#emit('session:start', previous, request);
+        if (previous.status === 'unknown') this.#emit('session:start', previous, describe?.());
       }
       return;
     }
@@ -72,7 +75,7 @@ export class SessionStore {
       expiresAt: previous.expiresAt,
       source,
     });
-    this.#emit(rotated ? 'session:rotate' : 'session:start', previous, request);
+    this.#emit(rotated ? 'session:rotate' : 'session:start', previous, describe?.());
     this.#countNewId(previous, expected);
   }
 

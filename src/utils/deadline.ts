@@ -8,14 +8,15 @@ export class Deadline {
   #startedAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #reason: () => unknown;
+  #expired = false;
+  // Kept apart from the signal: node builds an AbortSignal lazily, at a cost, and only a sent request needs it.
+  #aborted = false;
 
   constructor(ms: number, reason: () => unknown) {
     this.#remaining = ms;
     this.#reason = reason;
     this.resume();
   }
-
-  #expired = false;
 
   /** The time ran out (as opposed to the followed signal aborting). */
   get expired(): boolean {
@@ -41,12 +42,12 @@ export class Deadline {
   }
 
   resume(): void {
-    if (this.#timer !== undefined || this.#controller.signal.aborted) return;
+    if (this.#timer !== undefined || this.#aborted) return;
     this.#startedAt = performance.now();
     this.#timer = setTimeout(
       () => {
         this.#expired = true;
-        this.#controller.abort(this.#reason());
+        this.#abort(this.#reason());
       },
       Math.max(0, this.#remaining),
     );
@@ -60,16 +61,22 @@ export class Deadline {
     if (this.#parent === parent) return this.signal;
     this.#unfollow();
     this.#parent = parent;
-    if (parent.aborted) this.#controller.abort(parent.reason);
+    if (parent.aborted) this.#abort(parent.reason);
     else parent.addEventListener('abort', this.#onParentAbort, { once: true });
     return this.signal;
   }
 
   #parent: AbortSignal | undefined;
-  readonly #onParentAbort = () => this.#controller.abort(this.#parent?.reason);
+  readonly #onParentAbort = () => this.#abort(this.#parent?.reason);
   #unfollow(): void {
     this.#parent?.removeEventListener('abort', this.#onParentAbort);
     this.#parent = undefined;
+  }
+
+  #abort(reason: unknown): void {
+    this.#aborted = true;
+    this.pause();
+    this.#controller.abort(reason);
   }
 
   /** Stops the clock for good once the request has settled. */

@@ -13,6 +13,12 @@ const ticket = (overrides: Partial<QueueTicket> = {}): QueueTicket => ({
   ...overrides,
 });
 
+/** A turn as the tests read it: whether it was granted at once, and the promise of its release function. */
+const take = (queue: RequestQueue, item: QueueTicket, signal: AbortSignal) => {
+  const granted = queue.acquire(item, signal);
+  return { immediate: typeof granted === 'function', turn: Promise.resolve(granted) };
+};
+
 const adaptive = { initial: 2, min: 1, max: 4, lockWaitThreshold: 50 };
 
 describe('request queue', () => {
@@ -22,7 +28,7 @@ describe('request queue', () => {
     const started: number[] = [];
     const tickets = [ticket(), ticket(), ticket()];
     const turns = tickets.map((item) =>
-      queue.acquire(item, signal).turn.then((release) => {
+      take(queue, item, signal).turn.then((release) => {
         started.push(item.seq);
         return release;
       }),
@@ -38,9 +44,9 @@ describe('request queue', () => {
   test('after a write ends while another waits for the lock, the next write waits the hand-off delay', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => false, 40);
     const signal = new AbortController().signal;
-    const holder = queue.acquire(ticket(), signal);
-    queue.acquire(ticket(), signal);
-    const next = queue.acquire(ticket(), signal);
+    const holder = take(queue, ticket(), signal);
+    take(queue, ticket(), signal);
+    const next = take(queue, ticket(), signal);
     let startedAt = 0;
     void next.turn.then(() => {
       startedAt = Date.now();
@@ -56,8 +62,8 @@ describe('request queue', () => {
   test('with no other write in flight the next write goes at once', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false, 1000);
     const signal = new AbortController().signal;
-    const holder = queue.acquire(ticket(), signal);
-    const next = queue.acquire(ticket(), signal);
+    const holder = take(queue, ticket(), signal);
+    const next = take(queue, ticket(), signal);
     (await holder.turn)();
     let started = false;
     void next.turn.then(() => {
@@ -70,7 +76,7 @@ describe('request queue', () => {
   test('higher priority goes first, FIFO within a priority', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
     const signal = new AbortController().signal;
-    const first = queue.acquire(ticket(), signal);
+    const first = take(queue, ticket(), signal);
     const order: string[] = [];
     const low1 = ticket();
     const low2 = ticket();
@@ -80,7 +86,7 @@ describe('request queue', () => {
       ['low2', low2],
       ['high', high],
     ] as const) {
-      void queue.acquire(item, signal).turn.then((release) => {
+      void take(queue, item, signal).turn.then((release) => {
         order.push(name);
         release();
       });
@@ -93,12 +99,12 @@ describe('request queue', () => {
   test('reads do not count against the limit but keep their place behind a waiting write', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
     const signal = new AbortController().signal;
-    const write = queue.acquire(ticket(), signal);
+    const write = take(queue, ticket(), signal);
     expect(write.immediate).toBe(true);
-    const read = queue.acquire(ticket({ mode: 'read' }), signal);
+    const read = take(queue, ticket({ mode: 'read' }), signal);
     expect(read.immediate).toBe(true);
-    const waitingWrite = queue.acquire(ticket(), signal);
-    const readBehind = queue.acquire(ticket({ mode: 'read' }), signal);
+    const waitingWrite = take(queue, ticket(), signal);
+    const readBehind = take(queue, ticket({ mode: 'read' }), signal);
     expect(waitingWrite.immediate).toBe(false);
     expect(readBehind.immediate).toBe(false);
     expect(queue.size).toBe(2);
@@ -111,9 +117,9 @@ describe('request queue', () => {
   test('a barrier waits for the requests in flight and runs alone', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 4 }), () => false);
     const signal = new AbortController().signal;
-    const inFlight = queue.acquire(ticket(), signal);
-    const barrier = queue.acquire(ticket({ barrier: true }), signal);
-    const after = queue.acquire(ticket({ mode: 'read' }), signal);
+    const inFlight = take(queue, ticket(), signal);
+    const barrier = take(queue, ticket({ barrier: true }), signal);
+    const after = take(queue, ticket({ mode: 'read' }), signal);
     expect(barrier.immediate).toBe(false);
     let barrierStarted = false;
     let afterStarted = false;
@@ -131,9 +137,9 @@ describe('request queue', () => {
 
   test('an aborted ticket leaves the queue without ever starting', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
-    const first = queue.acquire(ticket(), new AbortController().signal);
+    const first = take(queue, ticket(), new AbortController().signal);
     const controller = new AbortController();
-    const aborted = queue.acquire(ticket(), controller.signal);
+    const aborted = take(queue, ticket(), controller.signal);
     controller.abort(new Error('user aborted'));
     await expect(aborted.turn).rejects.toThrow('user aborted');
     expect(queue.size).toBe(0);
@@ -145,8 +151,8 @@ describe('request queue', () => {
     let held = true;
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => held);
     const signal = new AbortController().signal;
-    const heldTicket = queue.acquire(ticket(), signal);
-    const login = queue.acquire(ticket({ barrier: true, bypassHold: true }), signal);
+    const heldTicket = take(queue, ticket(), signal);
+    const login = take(queue, ticket({ barrier: true, bypassHold: true }), signal);
     expect(heldTicket.immediate).toBe(false);
     (await login.turn)();
     expect(queue.size).toBe(1);
@@ -159,8 +165,8 @@ describe('request queue', () => {
   test('rejectHeld rejects every held ticket with the given error', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => true);
     const signal = new AbortController().signal;
-    const a = queue.acquire(ticket(), signal);
-    const b = queue.acquire(ticket({ mode: 'read' }), signal);
+    const a = take(queue, ticket(), signal);
+    const b = take(queue, ticket({ mode: 'read' }), signal);
     queue.rejectHeld((item) => new Error(`gave up ${item.label.method}`));
     await expect(a.turn).rejects.toThrow('gave up POST');
     await expect(b.turn).rejects.toThrow('gave up POST');

@@ -1,0 +1,138 @@
+import { detectExpiry } from '../session/detect-expiry.js';
+import { parseFingerprintHeader } from '../session/fingerprint.js';
+import { type RequestInfo, snapshot } from './request-info.js';
+import type { RequestState, ResponseVerdict } from './request-state.js';
+import type { SessionRuntime } from './session-runtime.js';
+
+type Verdict = ResponseVerdict | Promise<ResponseVerdict>;
+
+/**
+ * What a response says about the session: a lock timeout, an expiry (or a stale id's), a refused CSRF token, or
+ * 'ok' after the session state has taken in the id and lifetime it reports. The answer is a promise only when a
+ * body or a new cookie's fingerprint has to be waited for; most responses need no extra turn of the event loop.
+ */
+export const readVerdict = (
+  runtime: SessionRuntime,
+  state: RequestState,
+  request: Request,
+  response: Response,
+): Verdict => {
+  const { options, store, queue, emitter } = runtime;
+  const { headers, status } = response;
+  if (
+    (status === 423 || status === 503) &&
+    headers.get(options.protocol.lock)?.trim().toLowerCase() === 'timeout'
+  ) {
+    queue.limit.onLockTimeout();
+    return 'lock-timeout';
+  }
+  const lockWaitHeader = headers.get(options.protocol.lockWait);
+  const lockWait = lockWaitHeader === null ? Number.NaN : Number.parseFloat(lockWaitHeader);
+  const lockWaitMs = Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : undefined;
+  if (state.ticket.mode === 'write') queue.limit.onResponse(lockWaitMs);
+  state.record.lockWaitMs = lockWaitMs;
+  if (
+    lockWaitMs !== undefined &&
+    'lockWaitThreshold' in options.concurrency &&
+    lockWaitMs > options.concurrency.lockWaitThreshold &&
+    emitter.has('lock:wait')
+  ) {
+    emitter.emit('lock:wait', { request: snapshot(state.record), session: store.state, lockWaitMs });
+  }
+
+  // Whether the id changed since the request was sent, taken before anything is awaited.
+  const stale = state.sentEpoch !== store.epoch;
+  const fromHeader = parseFingerprintHeader(headers.get(options.protocol.fingerprint));
+  // A refused CSRF token (419) is refreshed and the request replayed once before it counts as expiry.
+  if (
+    runtime.csrf &&
+    !state.csrfReplayed &&
+    headers.get(options.protocol.expired) !== '1' &&
+    runtime.csrf.refused(request, response)
+  )
+    return 'csrf';
+  // A rotating request (a login) cannot expire the session: its answer is the new session, and a 401 to it is a
+  // failed login for the app to handle, not something to hold requests for (onExpired itself sends it).
+  if (!state.ticket.barrier) {
+    const expiry = detectExpiry(request, response, options);
+    if (expiry instanceof Promise) {
+      return expiry.then((signal) =>
+        signal
+          ? expired(runtime, state, fromHeader, stale)
+          : readSession(runtime, state, response, fromHeader, stale),
+      );
+    }
+    if (expiry) return expired(runtime, state, fromHeader, stale);
+  }
+  return readSession(runtime, state, response, fromHeader, stale);
+};
+
+const expired = (
+  runtime: SessionRuntime,
+  state: RequestState,
+  fromHeader: string | undefined,
+  stale: boolean,
+): ResponseVerdict => {
+  const { store } = runtime;
+  if (stale && store.state.status === 'active') return 'stale-expired';
+  store.expire(snapshot(state.record), fromHeader);
+  return 'expired';
+};
+
+/** Takes in the session id (header or readable cookie) and lifetime the response reports. */
+const readSession = (
+  runtime: SessionRuntime,
+  state: RequestState,
+  response: Response,
+  fromHeader: string | undefined,
+  stale: boolean,
+): Verdict => {
+  // Read the cookie even when the header names the session, to know whether it is readable at all.
+  const cookie = runtime.cookieFingerprint();
+  if (fromHeader) return observe(runtime, state, response, stale, fromHeader, undefined);
+  if (cookie instanceof Promise) {
+    return cookie.then((fromCookie) => observe(runtime, state, response, stale, undefined, fromCookie));
+  }
+  return observe(runtime, state, response, stale, undefined, cookie);
+};
+
+const observe = (
+  runtime: SessionRuntime,
+  state: RequestState,
+  response: Response,
+  stale: boolean,
+  fromHeader: string | undefined,
+  fromCookie: string | undefined,
+): ResponseVerdict => {
+  const { options, store } = runtime;
+  // A response without a session whose answer deleted the readable session cookie (a logout): the session this
+  // tab knew has ended. (An HttpOnly cookie was never readable, so its absence says nothing.)
+  if (
+    !fromHeader &&
+    !fromCookie &&
+    runtime.cookieFingerprint.wasReadable() &&
+    store.state.status === 'active'
+  ) {
+    store.expire(snapshot(state.record));
+    return 'ok';
+  }
+  const ttlHeader = response.headers.get(options.protocol.ttl);
+  const ttl = ttlHeader === null ? Number.NaN : Number.parseFloat(ttlHeader);
+  const { barrier } = state.ticket;
+  // The request's snapshot, made only if the state changes (once, for both ids).
+  let info: RequestInfo | undefined;
+  const request = () => {
+    info ??= snapshot(state.record);
+    return info;
+  };
+  store.batch(() => {
+    // A response to a request sent before the id changed must not roll the state back. The cookie, though, is
+    // what the browser sends next, whichever response set it, so it is always current.
+    if (fromHeader && !stale) store.observeId(fromHeader, 'protocol', request, barrier);
+    if (fromCookie) store.observeId(fromCookie, 'cookie', request, barrier);
+    store.touch(Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : options.sessionLifetime);
+  });
+  // After the id is observed: a token handed out with a rotation belongs to the new id.
+  runtime.csrf?.observe(response);
+  return 'ok';
+};

@@ -1,0 +1,44 @@
+import { holdAcrossTabs } from '../tabs/cross-tab-write-lock.js';
+import { snapshot } from './request-info.js';
+import type { RequestState } from './request-state.js';
+import type { SessionRuntime } from './session-runtime.js';
+
+const now = () => Date.now();
+
+/**
+ * The request's turn (limit, rotation barrier, expiry hold, the tabs' write lock): its release function at once
+ * when nothing stands in the way, as for most requests, or else a promise of it.
+ */
+export const takeTurn = (
+  runtime: SessionRuntime,
+  state: RequestState,
+  signal: AbortSignal,
+): (() => void) | Promise<() => void> => {
+  const { queue, expiry } = runtime;
+  const { record, ticket, deadline } = state;
+  if (expiry.holding && !ticket.bypassHold) {
+    record.held = true;
+    deadline?.pause();
+    void expiry.decide(queue.heldCount() + 1);
+  }
+  const queuedAt = now();
+  const granted = queue.acquire(ticket, signal);
+  const { writeLock } = runtime.tabs;
+  // A write holds the tabs' shared write lock from send until its response is read.
+  const tabLock = writeLock && (ticket.mode === 'write' || ticket.barrier);
+  if (typeof granted === 'function' && !tabLock) {
+    deadline?.resume();
+    return granted;
+  }
+  if (typeof granted !== 'function' && runtime.emitter.has('request:queued')) {
+    runtime.emitter.emit('request:queued', { request: snapshot(record), session: runtime.store.state });
+  }
+  return (async () => {
+    try {
+      return await holdAcrossTabs(writeLock, ticket, signal, await granted);
+    } finally {
+      deadline?.resume();
+      if (typeof granted !== 'function') record.queuedMs += now() - queuedAt;
+    }
+  })();
+};
