@@ -1,13 +1,18 @@
+import { DeadlineClock } from './deadline-clock.js';
+
+const clock = new DeadlineClock();
+
 /**
  * A request's total time budget. It can be paused, so time spent held for `onExpired` (a login dialog the user
  * may take minutes with) does not count.
  */
 export class Deadline {
   readonly #controller = new AbortController();
-  #remaining: number;
-  #startedAt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #reason: () => unknown;
+  /** Milliseconds left while paused. */
+  #remaining: number;
+  #dueAt = 0;
+  #running = false;
   #expired = false;
   // Kept apart from the signal: node builds an AbortSignal lazily, at a cost, and only a sent request needs it.
   #aborted = false;
@@ -16,6 +21,11 @@ export class Deadline {
     this.#remaining = ms;
     this.#reason = reason;
     this.resume();
+  }
+
+  /** When the time runs out, on performance.now()'s clock (while running). */
+  get dueAt(): number {
+    return this.#dueAt;
   }
 
   /** The time ran out (as opposed to the followed signal aborting). */
@@ -29,28 +39,28 @@ export class Deadline {
 
   /** Milliseconds left. */
   get remaining(): number {
-    return this.#timer === undefined
-      ? this.#remaining
-      : this.#remaining - (performance.now() - this.#startedAt);
+    return this.#running ? this.#dueAt - performance.now() : this.#remaining;
   }
 
   pause(): void {
-    if (this.#timer === undefined) return;
+    if (!this.#running) return;
     this.#remaining = this.remaining;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#running = false;
+    clock.delete(this);
   }
 
   resume(): void {
-    if (this.#timer !== undefined || this.#aborted) return;
-    this.#startedAt = performance.now();
-    this.#timer = setTimeout(
-      () => {
-        this.#expired = true;
-        this.#abort(this.#reason());
-      },
-      Math.max(0, this.#remaining),
-    );
+    if (this.#running || this.#aborted) return;
+    this.#running = true;
+    this.#dueAt = performance.now() + Math.max(0, this.#remaining);
+    clock.add(this);
+  }
+
+  /** Called by the clock when the time has run out. */
+  expire(): void {
+    if (!this.#running) return;
+    this.#expired = true;
+    this.#abort(this.#reason());
   }
 
   /**
@@ -81,8 +91,8 @@ export class Deadline {
 
   /** Stops the clock for good once the request has settled. */
   dispose(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.pause();
+    this.#aborted = true;
     this.#unfollow();
   }
 }
