@@ -15,6 +15,18 @@ type SessionOrigin = { readonly noCacheHeaders: boolean };
 
 const modes: ReadonlySet<unknown> = new Set(['write', 'read', 'none']);
 
+/** The deadline aborts with the platform's AbortError; the transport turns it into ky's TimeoutError. */
+const noReason = () => undefined;
+
+const upperCase: Record<string, string> = {
+  get: 'GET',
+  post: 'POST',
+  put: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  head: 'HEAD',
+};
+
 /** Sends one request: plain ky for other origins, ky with the session transport for session origins. */
 export const sendRequest = (
   config: ClientConfig,
@@ -38,7 +50,8 @@ export const sendRequest = (
     baseUrl: kyRequestOptions.baseUrl ?? config.kyOptions.baseUrl,
   });
   const origin = url && runtime.options.origins.get(url.origin);
-  const method = (kyRequestOptions.method ?? 'get').toUpperCase();
+  const requested = kyRequestOptions.method ?? 'get';
+  const method = upperCase[requested] ?? requested.toUpperCase();
   const record: RequestRecord = {
     id: runtime.nextId(),
     method,
@@ -81,12 +94,13 @@ export const sendRequest = (
     mode,
     barrier: rotatesSession || endsSession,
     bypassHold: rotatesSession || endsSession,
-    label: { method, url: url.href },
+    // The record has the method and URL an error message names.
+    label: record,
   };
   const state: RequestState = {
     record,
     ticket,
-    deadline: new Deadline(config.request.deadline, () => undefined),
+    deadline: new Deadline(config.request.deadline, noReason),
     callerCanAbort: callerCanAbort(input, kyRequestOptions, config.kyOptions),
     lockRetry: config.request.lockRetry,
     sentEpoch: runtime.store.epoch,
@@ -131,11 +145,15 @@ const callerCanAbort = (input: Input, options: KyOptions, defaults: KyOptions): 
   Boolean(options.signal || defaults.signal || options.hooks || defaults.hooks) ||
   typeof (options.totalTimeout ?? defaults.totalTimeout) === 'number';
 
-const sessionKeys = ['session', 'rotatesSession', 'endsSession', 'queuePriority'] as const;
-
 /** The options ky should see. Most calls carry none of the session's own, and are passed on as they are. */
 const withoutSessionKeys = (options: SessionRequestOptions): KyOptions => {
-  if (!sessionKeys.some((key) => key in options)) return options;
+  if (
+    !('session' in options) &&
+    !('rotatesSession' in options) &&
+    !('endsSession' in options) &&
+    !('queuePriority' in options)
+  )
+    return options;
   const { session, rotatesSession, endsSession, queuePriority, ...rest } = options;
   return rest;
 };

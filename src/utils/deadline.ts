@@ -72,14 +72,18 @@ export class Deadline {
     this.#unfollow();
     this.#parent = parent;
     if (parent.aborted) this.#abort(parent.reason);
-    else parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    else {
+      this.#onParentAbort ??= () => this.#abort(this.#parent?.reason);
+      parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    }
     return this.signal;
   }
 
   #parent: AbortSignal | undefined;
-  readonly #onParentAbort = () => this.#abort(this.#parent?.reason);
+  // Made on first use: most requests have no signal of the caller's to follow.
+  #onParentAbort: (() => void) | undefined;
   #unfollow(): void {
-    this.#parent?.removeEventListener('abort', this.#onParentAbort);
+    if (this.#onParentAbort) this.#parent?.removeEventListener('abort', this.#onParentAbort);
     this.#parent = undefined;
   }
 
