@@ -26,8 +26,7 @@ export const readVerdict = (
     queue.limit.onLockTimeout();
     return 'lock-timeout';
   }
-  const lockWaitHeader = headers.get(options.protocol.lockWait);
-  const lockWait = lockWaitHeader === null ? Number.NaN : Number.parseFloat(lockWaitHeader);
+  const lockWait = Number.parseFloat(headers.get(options.protocol.lockWait) ?? '');
   const lockWaitMs = Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : undefined;
   if (state.ticket.mode === 'write') queue.limit.onResponse(lockWaitMs);
   state.record.lockWaitMs = lockWaitMs;
@@ -116,8 +115,7 @@ const observe = (
     store.expire(snapshot(state.record));
     return 'ok';
   }
-  const ttlHeader = response.headers.get(options.protocol.ttl);
-  const ttl = ttlHeader === null ? Number.NaN : Number.parseFloat(ttlHeader);
+  const ttl = Number.parseFloat(response.headers.get(options.protocol.ttl) ?? '');
   const { barrier } = state.ticket;
   // The request's snapshot, made only if the state changes (once, for both ids).
   let info: RequestInfo | undefined;

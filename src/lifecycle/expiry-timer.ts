@@ -1,6 +1,6 @@
 import type { Emitter } from '../core/events.js';
 import type { SessionStore } from '../session/session-store.js';
-import { unrefTimer } from './unref-timer.js';
+import { unrefTimer } from '../utils/unref-timer.js';
 
 /** setTimeout's longest delay (about 24.8 days). */
 const maxDelay = 2_147_483_647;

@@ -1,8 +1,8 @@
 import type { HeartbeatOptions } from '../core/options.js';
 import type { SessionRuntime } from '../core/session-runtime.js';
 import type { LeaderElection } from '../tabs/leader-election.js';
+import { unrefTimer } from '../utils/unref-timer.js';
 import type { ActivityTracker } from './activity-tracker.js';
-import { unrefTimer } from './unref-timer.js';
 import type { Send } from './verify-session.js';
 
 /**

@@ -1,4 +1,4 @@
-import { unrefTimer } from './unref-timer.js';
+import { unrefTimer } from '../utils/unref-timer.js';
 
 /**
  * Calls `onWake` when the page comes back from the back/forward cache (`pageshow` with `persisted`) or, while

@@ -1,3 +1,5 @@
+import { unrefTimer } from './unref-timer.js';
+
 /** What the clock needs of a deadline. */
 export type Timed = { readonly dueAt: number; expire(): void };
 
@@ -27,9 +29,8 @@ export class DeadlineClock {
   #arm(due: number): void {
     clearTimeout(this.#timer);
     this.#timerDue = due;
-    this.#timer = setTimeout(this.#tick, Math.max(0, due - performance.now()));
     // In node, a timer left waiting for a deadline that already ended must not keep the process alive.
-    (this.#timer as { unref?: () => void }).unref?.();
+    this.#timer = unrefTimer(setTimeout(this.#tick, Math.max(0, due - performance.now())));
   }
 
   readonly #tick = (): void => {
