@@ -4,6 +4,7 @@ import type { QueueTicket } from '../queue/request-queue.js';
 import { Deadline } from '../utils/deadline.js';
 import { resolveRequestUrl } from '../utils/resolve-url.js';
 import type { ClientConfig } from './create-session-client.js';
+import { callerCanAbort, sessionOptions, withoutSessionKeys } from './ky-request-options.js';
 import type { SessionMode, SessionRequestOptions } from './options.js';
 import { markOwn } from './own-request.js';
 import { type RequestRecord, snapshot } from './request-info.js';
@@ -18,6 +19,7 @@ const modes: ReadonlySet<unknown> = new Set(['write', 'read', 'none']);
 /** The deadline aborts with the platform's AbortError; the transport turns it into ky's TimeoutError. */
 const noReason = () => undefined;
 
+// Upper-cased from a table: toUpperCase() would make a new string for every request.
 const upperCase: Record<string, string> = {
   get: 'GET',
   post: 'POST',
@@ -113,57 +115,6 @@ export const sendRequest = (
   const transport = createSessionTransport(runtime, state, config.request, config.kyOptions.fetch as never);
   const promise = config.ky(input, sessionOptions(config, kyRequestOptions, transport, method));
   return track(config, record, state, promise);
-};
-
-/**
- * The ky options of a request to a session origin. Each key costs ky a step of its per-request merge, so only
- * what differs from ky's defaults is added. (Object.assign rather than a spread followed by more keys, which V8
- * runs on a slow path.)
- */
-const sessionOptions = (
-  config: ClientConfig,
-  options: KyOptions,
-  fetch: KyOptions['fetch'],
-  method: string,
-): KyOptions => {
-  const result: KyOptions = Object.assign({}, options, {
-    credentials: 'include' as const,
-    // The client bounds the whole request with its deadline; ky's per-attempt timeout would cut lock waits short.
-    timeout: false as const,
-    fetch,
-  });
-  if (config.request.noCache) result.cache = 'no-store';
-  // Lock retries and replays happen inside the transport; ky's own retry rules stay as the app set them, except
-  // that a method ky would never retry gets limit 0, which spares ky cloning the request body for nothing.
-  if (!kyRetries(method, options.retry ?? config.kyOptions.retry)) result.retry = 0;
-  return result;
-};
-
-/** See RequestState.callerCanAbort: ky's signal aborts only for these (its per-attempt timeout is off here). */
-const callerCanAbort = (input: Input, options: KyOptions, defaults: KyOptions): boolean =>
-  input instanceof Request ||
-  Boolean(options.signal || defaults.signal || options.hooks || defaults.hooks) ||
-  typeof (options.totalTimeout ?? defaults.totalTimeout) === 'number';
-
-/** The options ky should see. Most calls carry none of the session's own, and are passed on as they are. */
-const withoutSessionKeys = (options: SessionRequestOptions): KyOptions => {
-  if (
-    !('session' in options) &&
-    !('rotatesSession' in options) &&
-    !('endsSession' in options) &&
-    !('queuePriority' in options)
-  )
-    return options;
-  const { session, rotatesSession, endsSession, queuePriority, ...rest } = options;
-  return rest;
-};
-
-const kyRetryMethods = new Set(['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'QUERY']);
-
-/** Whether ky's retry could ever retry this method (its default list, or the app's). */
-const kyRetries = (method: string, retry: KyOptions['retry']): boolean => {
-  const methods = typeof retry === 'object' ? retry.methods : undefined;
-  return methods ? methods.some((name) => name.toUpperCase() === method) : kyRetryMethods.has(method);
 };
 
 /**
