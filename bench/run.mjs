@@ -68,7 +68,7 @@ const main = async () => {
   const started = Date.now();
   const result = { node: process.version, date: new Date().toISOString() };
   if (!skip.has('overhead')) {
-    result.overhead = await runPart('overhead', 'overhead.mjs', ['--rounds', '7', '--requests', '2500']);
+    result.overhead = await runPart('overhead', 'overhead.mjs', []);
   }
   if (!skip.has('memory')) {
     result.memory = await runPart('memory', 'memory.mjs', [], ['--expose-gc']);
