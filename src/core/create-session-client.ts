@@ -4,12 +4,14 @@ import { UnexpectedBodyError } from '../errors/UnexpectedBodyError.js';
 import { startLifecycle } from '../lifecycle/start-lifecycle.js';
 import type { SessionState } from '../session/session-state.js';
 import type { Listener, SessionFetchEventName } from './events.js';
-import { normalizeSessionOptions, validateSessionOptions } from './normalize-options.js';
 import {
-  type LockRetryOptions,
+  normalizeRequestSettings,
+  normalizeSessionOptions,
+  validateSessionOptions,
+} from './normalize-options.js';
+import {
   type NormalizedSessionOptions,
   type SessionClientOptions,
-  type SessionMode,
   type SessionOptions,
   type SessionRequestOptions,
   sessionOptionKeys,
@@ -74,15 +76,7 @@ export type ClientConfig = {
   readonly runtime: SessionRuntime;
   readonly ky: KyInstance;
   readonly kyOptions: KyOptions;
-  readonly request: {
-    readonly noCache: boolean;
-    readonly cacheBust: boolean;
-    readonly accept: string | false;
-    readonly deadline: number;
-    readonly defaultMode: SessionMode;
-    readonly lockRetry: Readonly<LockRetryOptions>;
-  };
-  readonly raw: SessionOptions;
+  readonly request: Readonly<ReturnType<typeof normalizeRequestSettings>>;
 };
 
 const splitOptions = (options: SessionClientOptions): { session: SessionOptions; ky: KyOptions } => {
@@ -120,20 +114,13 @@ export const createSessionClient = (options: SessionClientOptions = {}): Session
 };
 
 const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: KyOptions): SessionClient => {
-  const normalized = normalizeSessionOptions(raw);
-  const request = {
-    noCache: normalized.noCache,
-    cacheBust: normalized.cacheBust,
-    accept: normalized.accept,
-    deadline: normalized.deadline,
-    defaultMode: normalized.defaultMode,
-    lockRetry: normalized.lockRetry,
-  };
+  // The session's settings are the runtime's; only these can differ between a client and its extensions.
+  const request = normalizeRequestSettings(raw);
   // The app's fetch is called by the session transport (or passed per request for other origins): left out of
   // the instance, it is not merged into every request only to be replaced.
   const { fetch: _appFetch, ...instanceOptions } = kyOptions;
   const instance = ky.create({ parseJson: parseJsonClearly, ...instanceOptions });
-  const config: ClientConfig = { runtime, ky: instance, kyOptions, request, raw };
+  const config: ClientConfig = { runtime, ky: instance, kyOptions, request };
   const send = (method: Method) => (input: Input, options?: SessionRequestOptions) =>
     sendRequest(config, input, options ? Object.assign({}, options, { method }) : { method });
   const { store, emitter, queue } = runtime;
@@ -168,7 +155,7 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
       cookieName: runtime.options.cookieName,
       expiredStatuses: runtime.options.expiredStatuses,
       loginUrl: runtime.options.loginUrl,
-      deadline: normalized.deadline,
+      deadline: request.deadline,
     }),
     get stats() {
       return { queued: queue.size, inFlight: queue.inFlight, limit: queue.limit.current };

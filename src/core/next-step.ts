@@ -1,7 +1,7 @@
 import { SessionExpiredError } from '../errors/SessionExpiredError.js';
 import { SessionLockTimeoutError } from '../errors/SessionLockTimeoutError.js';
 import { lockRetryDelay } from '../lock/lock-retry-delay.js';
-import { snapshot } from './request-info.js';
+import { requestEvent, snapshot } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 
@@ -23,17 +23,12 @@ export const nextStep = async (
     const { lockRetry } = state;
     const attempt = record.lockRetries + 1;
     const delayMs = lockRetryDelay(attempt, response.headers.get('retry-after'), lockRetry);
-    if (attempt > lockRetry.limit || (deadline && delayMs >= deadline.remaining)) {
+    if (attempt > lockRetry.limit || delayMs >= deadline.remaining) {
       throw new SessionLockTimeoutError(label, record.lockRetries + 1, response);
     }
     record.lockRetries = attempt;
     if (runtime.emitter.has('lock:retry')) {
-      runtime.emitter.emit('lock:retry', {
-        request: snapshot(record),
-        session: runtime.store.state,
-        delayMs,
-        attempt,
-      });
+      runtime.emitter.emit('lock:retry', Object.assign(requestEvent(runtime, record), { delayMs, attempt }));
     }
     return delayMs;
   }
@@ -61,9 +56,9 @@ export const nextStep = async (
   if (!runtime.expiry.hasHandler) throw new SessionExpiredError(label, 'no-handler', { response });
   if (state.expiryReplayed) throw new SessionExpiredError(label, 'replayed-once', { response });
   record.held = true;
-  deadline?.pause();
+  deadline.pause();
   const outcome = await runtime.expiry.decide(runtime.queue.heldCount() + 1, state.sentEpoch);
-  deadline?.resume();
+  deadline.resume();
   if (outcome.decision !== 'resume')
     throw new SessionExpiredError(label, 'gave-up', { cause: outcome.cause, response });
   state.expiryReplayed = true;

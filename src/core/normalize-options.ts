@@ -62,19 +62,9 @@ export const normalizeSessionOptions = (
     isExpired: raw.isExpired,
     onExpired: raw.onExpired,
     concurrency: normalizedConcurrency,
-    lockRetry: {
-      limit: raw.lockRetry?.limit ?? 5,
-      baseDelay: raw.lockRetry?.baseDelay ?? 100,
-      maxDelay: raw.lockRetry?.maxDelay ?? 3000,
-      maxRetryAfter: raw.lockRetry?.maxRetryAfter ?? 10_000,
-    },
+    ...normalizeRequestSettings(raw),
     lockHandoffDelay: raw.lockHandoffDelay ?? 30,
-    deadline: raw.deadline ?? 60_000,
-    noCache: raw.noCache ?? true,
-    cacheBust: raw.cacheBust ?? false,
-    accept: raw.accept ?? 'application/json',
     sessionLifetime: raw.sessionLifetime,
-    defaultMode: raw.defaultMode ?? 'write',
     csrf: normalizeCsrf(raw.csrf),
     expiryWarning: raw.expiryWarning ?? 60_000,
     verifyUrl: raw.verifyUrl,
@@ -83,6 +73,26 @@ export const normalizeSessionOptions = (
     tabs: normalizeTabs(raw.tabs, page, raw.cookieName ?? 'PHPSESSID'),
   };
 };
+
+/** The settings a client applies per request, with their defaults: the ones extend() may change. */
+export const normalizeRequestSettings = (
+  raw: SessionOptions,
+): Pick<
+  NormalizedSessionOptions,
+  'lockRetry' | 'deadline' | 'noCache' | 'cacheBust' | 'accept' | 'defaultMode'
+> => ({
+  lockRetry: {
+    limit: raw.lockRetry?.limit ?? 5,
+    baseDelay: raw.lockRetry?.baseDelay ?? 100,
+    maxDelay: raw.lockRetry?.maxDelay ?? 3000,
+    maxRetryAfter: raw.lockRetry?.maxRetryAfter ?? 10_000,
+  },
+  deadline: raw.deadline ?? 60_000,
+  noCache: raw.noCache ?? true,
+  cacheBust: raw.cacheBust ?? false,
+  accept: raw.accept ?? 'application/json',
+  defaultMode: raw.defaultMode ?? 'write',
+});
 
 const normalizeCsrf = (csrf: SessionOptions['csrf']): NormalizedSessionOptions['csrf'] => {
   if (!csrf) return undefined;

@@ -1,4 +1,5 @@
 import type { SessionMode } from './options.js';
+import type { SessionRuntime } from './session-runtime.js';
 
 /** What the client knows about one request; a snapshot is handed to events. */
 export type RequestInfo = {
@@ -35,3 +36,9 @@ export type RequestInfo = {
 export type RequestRecord = { -readonly [Key in keyof RequestInfo]: RequestInfo[Key] };
 
 export const snapshot = (record: RequestRecord): RequestInfo => ({ ...record });
+
+/** The part every request event shares: the request as it is now, and the session. */
+export const requestEvent = (runtime: SessionRuntime, record: RequestRecord) => ({
+  request: snapshot(record),
+  session: runtime.store.state,
+});

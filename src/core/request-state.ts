@@ -10,7 +10,7 @@ export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired
 export type RequestState = {
   readonly record: RequestRecord;
   readonly ticket: QueueTicket;
-  readonly deadline: Deadline | undefined;
+  readonly deadline: Deadline;
   /**
    * Whether ky's signal for the request can abort: ky aborts it for the caller's signal and for its own
    * timeouts, and an app hook may hand over a Request with a signal of its own. Only then does the deadline

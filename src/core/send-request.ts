@@ -7,7 +7,7 @@ import type { ClientConfig } from './create-session-client.js';
 import { callerCanAbort, sessionOptions, withoutSessionKeys } from './ky-request-options.js';
 import type { SessionMode, SessionRequestOptions } from './options.js';
 import { markOwn } from './own-request.js';
-import { type RequestRecord, snapshot } from './request-info.js';
+import { type RequestRecord, requestEvent } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import { createSessionTransport } from './session-transport.js';
 import { stampSessionHeaders } from './stamp-session-headers.js';
@@ -19,15 +19,13 @@ const modes: ReadonlySet<unknown> = new Set(['write', 'read', 'none']);
 /** The deadline aborts with the platform's AbortError; the transport turns it into ky's TimeoutError. */
 const noReason = () => undefined;
 
-// Upper-cased from a table: toUpperCase() would make a new string for every request.
-const upperCase: Record<string, string> = {
-  get: 'GET',
-  post: 'POST',
-  put: 'PUT',
-  patch: 'PATCH',
-  delete: 'DELETE',
-  head: 'HEAD',
-};
+// Upper-cased from a table: toUpperCase() would make a new string for every request. ky's shortcuts pass lower
+// case; installFetch, the jQuery adapter and the heartbeat pass upper case.
+const upperCase: Record<string, string> = {};
+for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']) {
+  upperCase[method] = method;
+  upperCase[method.toLowerCase()] = method;
+}
 
 /** Sends one request: plain ky for other origins, ky with the session transport for session origins. */
 export const sendRequest = (
@@ -137,12 +135,10 @@ const observeForeign =
     const send = (config.kyOptions.fetch as typeof fetch | undefined) ?? globalThis.fetch;
     const response = await send(input as Request, markOwn(init));
     record.status = response.status;
-    const { emitter, store } = config.runtime;
-    emitter.emit('request:response', {
-      request: snapshot(record),
-      session: store.state,
-      response: response.clone(),
-    });
+    config.runtime.emitter.emit(
+      'request:response',
+      Object.assign(requestEvent(config.runtime, record), { response: response.clone() }),
+    );
     return response;
   };
 
@@ -153,17 +149,19 @@ const track = (
   state: RequestState | undefined,
   promise: ResponsePromise,
 ) => {
-  const { emitter, store } = config.runtime;
-  if (!state && emitter.has('request:start')) {
-    emitter.emit('request:start', { request: snapshot(record), session: store.state });
-  }
+  const { runtime } = config;
+  const { emitter } = runtime;
+  // A session request emits its start from the transport, once per attempt.
+  if (!state && emitter.has('request:start')) emitter.emit('request:start', requestEvent(runtime, record));
   const finish = (outcome: string, error: unknown) => {
-    state?.deadline?.dispose();
-    if (state?.ticket) config.runtime.queue.cancel(state.ticket.seq);
+    if (state) {
+      state.deadline.dispose();
+      runtime.queue.cancel(state.ticket.seq);
+    }
     record.endedAt = Date.now();
     record.outcome = outcome;
     if (emitter.has('request:end')) {
-      emitter.emit('request:end', { request: snapshot(record), session: store.state, error });
+      emitter.emit('request:end', Object.assign(requestEvent(runtime, record), { error }));
     }
   };
   promise.then(

@@ -2,7 +2,7 @@ import { type Input, TimeoutError } from 'ky';
 import { nextStep } from './next-step.js';
 import { markOwn } from './own-request.js';
 import { readVerdict } from './read-verdict.js';
-import { snapshot } from './request-info.js';
+import { requestEvent, snapshot } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 import { simulatedResponse } from './simulated-faults.js';
@@ -30,13 +30,9 @@ export const createSessionTransport =
     let request = input as Request;
     const { deadline, record } = state;
     const { emitter, store, queue } = runtime;
-    const signal = !deadline
-      ? request.signal
-      : state.callerCanAbort
-        ? deadline.follow(request.signal)
-        : deadline.signal;
-    const timedOut = (error: unknown) => (deadline?.expired ? new TimeoutError(request) : error);
-    const sendInit = markOwn(init, signal === request.signal ? undefined : signal);
+    const signal = state.callerCanAbort ? deadline.follow(request.signal) : deadline.signal;
+    const timedOut = (error: unknown) => (deadline.expired ? new TimeoutError(request) : error);
+    const sendInit = markOwn(init, signal);
     const send = baseFetch ?? globalThis.fetch;
     // One attempt per turn of the loop, written out here rather than as a function: each async call would cost
     // every request another promise and another turn of the event loop.
@@ -52,7 +48,7 @@ export const createSessionTransport =
         if (runtime.csrf) state.csrfSent = await runtime.csrf.stamp(request);
         state.sentEpoch = store.epoch;
         record.attempts++;
-        if (emitter.has('request:start')) emitter.emit('request:start', event(runtime, state));
+        if (emitter.has('request:start')) emitter.emit('request:start', requestEvent(runtime, record));
         const fault = runtime.faults.length > 0 ? runtime.faults.shift() : undefined;
         response =
           (fault && simulatedResponse(fault, runtime.options.protocol)) ?? (await send(request, sendInit));
@@ -65,7 +61,10 @@ export const createSessionTransport =
       try {
         record.status = response.status;
         if (emitter.has('request:response')) {
-          emitter.emit('request:response', { ...event(runtime, state), response: response.clone() });
+          emitter.emit(
+            'request:response',
+            Object.assign(requestEvent(runtime, record), { response: response.clone() }),
+          );
         }
         const verdict = readVerdict(runtime, state, request, response);
         state.verdict = typeof verdict === 'string' ? verdict : await verdict;
@@ -97,8 +96,3 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-
-const event = (runtime: SessionRuntime, state: RequestState) => ({
-  request: snapshot(state.record),
-  session: runtime.store.state,
-});

@@ -1,5 +1,5 @@
 import { holdAcrossTabs } from '../tabs/cross-tab-write-lock.js';
-import { snapshot } from './request-info.js';
+import { requestEvent } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 
@@ -18,26 +18,26 @@ export const takeTurn = (
   const { record, ticket, deadline } = state;
   if (expiry.holding && !ticket.bypassHold) {
     record.held = true;
-    deadline?.pause();
+    deadline.pause();
     void expiry.decide(queue.heldCount() + 1);
   }
-  const queuedAt = now();
   const granted = queue.acquire(ticket, signal);
-  const { writeLock } = runtime.tabs;
-  // A write holds the tabs' shared write lock from send until its response is read.
-  const tabLock = writeLock && (ticket.mode === 'write' || ticket.barrier);
+  // A write (or a login) holds the tabs' shared write lock from send until its response is read.
+  const tabLock = ticket.mode === 'write' || ticket.barrier ? runtime.tabs.writeLock : undefined;
   if (typeof granted === 'function' && !tabLock) {
-    deadline?.resume();
+    deadline.resume();
     return granted;
   }
+  const queuedAt = now();
   if (typeof granted !== 'function' && runtime.emitter.has('request:queued')) {
-    runtime.emitter.emit('request:queued', { request: snapshot(record), session: runtime.store.state });
+    runtime.emitter.emit('request:queued', requestEvent(runtime, record));
   }
   return (async () => {
     try {
-      return await holdAcrossTabs(writeLock, ticket, signal, await granted);
+      const release = await granted;
+      return tabLock ? await holdAcrossTabs(tabLock, signal, release) : release;
     } finally {
-      deadline?.resume();
+      deadline.resume();
       if (typeof granted !== 'function') record.queuedMs += now() - queuedAt;
     }
   })();

@@ -1,4 +1,3 @@
-import type { QueueTicket } from '../queue/request-queue.js';
 import { abortable, webLocks } from './web-locks.js';
 
 const noop = () => {};
@@ -103,12 +102,10 @@ export class CrossTabWriteLock {
  * resolves to a release that frees both the lock and the queue turn `releaseTurn`.
  */
 export const holdAcrossTabs = async (
-  lock: CrossTabWriteLock | undefined,
-  ticket: QueueTicket,
+  lock: CrossTabWriteLock,
   signal: AbortSignal,
   releaseTurn: () => void,
 ): Promise<() => void> => {
-  if (!lock || (ticket.mode !== 'write' && !ticket.barrier)) return releaseTurn;
   let unlock: () => void;
   try {
     unlock = await lock.acquire(signal);

@@ -6,6 +6,7 @@ import { CrossTabWriteLock } from './cross-tab-write-lock.js';
 import { LeaderElection } from './leader-election.js';
 import { syncSessionAcrossTabs } from './session-sync.js';
 import { TabChannel } from './tab-channel.js';
+import { webLocks } from './web-locks.js';
 
 /** What a session runtime uses to behave as one citizen of the session among the origin's tabs. */
 export type TabServices = {
@@ -34,7 +35,11 @@ export const createTabServices = (
   return {
     channel,
     leader,
-    writeLock: tabs?.writeLock ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout) : undefined,
+    // Without Web Locks there is nothing to share: writes are limited per tab, and take no detour for it.
+    writeLock:
+      tabs?.writeLock && webLocks()
+        ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout)
+        : undefined,
     dispose: () => {
       stopSync();
       offLeader();
