@@ -1,6 +1,7 @@
 import { detectExpiry } from '../session/detect-expiry.js';
 import { parseFingerprintHeader } from '../session/fingerprint.js';
-import { type RequestInfo, snapshot } from './request-info.js';
+import { nonNegativeHeader, sessionTtlMs } from '../session/response-headers.js';
+import { type RequestInfo, requestEvent, snapshot } from './request-info.js';
 import type { RequestState, ResponseVerdict } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 
@@ -26,8 +27,7 @@ export const readVerdict = (
     queue.limit.onLockTimeout();
     return 'lock-timeout';
   }
-  const lockWait = Number.parseFloat(headers.get(options.protocol.lockWait) ?? '');
-  const lockWaitMs = Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : undefined;
+  const lockWaitMs = nonNegativeHeader(headers, options.protocol.lockWait);
   if (state.ticket.mode === 'write') queue.limit.onResponse(lockWaitMs);
   state.record.lockWaitMs = lockWaitMs;
   if (
@@ -36,7 +36,7 @@ export const readVerdict = (
     lockWaitMs > options.concurrency.lockWaitThreshold &&
     emitter.has('lock:wait')
   ) {
-    emitter.emit('lock:wait', { request: snapshot(state.record), session: store.state, lockWaitMs });
+    emitter.emit('lock:wait', Object.assign(requestEvent(runtime, state.record), { lockWaitMs }));
   }
 
   // Whether the id changed since the request was sent, taken before anything is awaited.
@@ -46,8 +46,8 @@ export const readVerdict = (
   if (
     runtime.csrf &&
     !state.csrfReplayed &&
-    headers.get(options.protocol.expired) !== '1' &&
-    runtime.csrf.refused(request, response)
+    runtime.csrf.refused(request, response) &&
+    headers.get(options.protocol.expired) !== '1'
   )
     return 'csrf';
   // A rotating request (a login) cannot expire the session: its answer is the new session, and a 401 to it is a
@@ -115,7 +115,6 @@ const observe = (
     store.expire(snapshot(state.record));
     return 'ok';
   }
-  const ttl = Number.parseFloat(response.headers.get(options.protocol.ttl) ?? '');
   const { barrier } = state.ticket;
   // The request's snapshot, made only if the state changes (once, for both ids).
   let info: RequestInfo | undefined;
@@ -128,7 +127,7 @@ const observe = (
     // what the browser sends next, whichever response set it, so it is always current.
     if (fromHeader && !stale) store.observeId(fromHeader, 'protocol', request, barrier);
     if (fromCookie) store.observeId(fromCookie, 'cookie', request, barrier);
-    store.touch(Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : options.sessionLifetime);
+    store.touch(sessionTtlMs(response.headers, options));
   });
   // After the id is observed: a token handed out with a rotation belongs to the new id.
   runtime.csrf?.observe(response);

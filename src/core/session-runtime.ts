@@ -27,6 +27,13 @@ export class SessionRuntime {
   readonly tabs: TabServices;
   /** The CSRF token, when `csrf` is configured. */
   readonly csrf: CsrfTokens | undefined;
+  /**
+   * Sends a request the client makes itself (a CSRF token refresh, a session check) with the app's fetch or the
+   * browser's, marked so that installFetch() lets it through. The browser's is looked up per call: a test or
+   * installFetch() may replace it after the client is made.
+   */
+  readonly sendOwn = (input: Request | string, init?: RequestInit): Promise<Response> =>
+    (this.fetch ?? globalThis.fetch)(input, markOwn(init));
   #nextId = 1;
   #pauses = 0;
   readonly #disposers: Array<() => void> = [];
@@ -45,13 +52,11 @@ export class SessionRuntime {
     );
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
     this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry);
-    const send = (input: Request | string, init?: RequestInit) =>
-      (this.fetch ?? globalThis.fetch)(input, markOwn(init));
     const csrf = wireCsrf(
       options,
       this.emitter,
       this.tabs.channel,
-      () => send,
+      this.sendOwn,
       () => this.store.state.fingerprint,
     );
     this.csrf = csrf?.tokens;

@@ -15,7 +15,7 @@ export const wireCsrf = (
   options: NormalizedSessionOptions,
   emitter: Emitter,
   channel: TabChannel | undefined,
-  fetch: () => Fetch,
+  fetch: Fetch,
   fingerprint: () => string | null,
 ): { tokens: CsrfTokens; dispose: () => void } | undefined => {
   if (!options.csrf) return undefined;

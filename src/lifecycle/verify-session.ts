@@ -1,9 +1,12 @@
 import type { ResponsePromise } from 'ky';
 import type { SessionRequestOptions } from '../core/options.js';
-import { markOwn } from '../core/own-request.js';
 import type { SessionRuntime } from '../core/session-runtime.js';
+import { stampSessionHeaders } from '../core/stamp-session-headers.js';
 import { detectExpiry } from '../session/detect-expiry.js';
 import { parseFingerprintHeader } from '../session/fingerprint.js';
+import { sessionTtlMs } from '../session/response-headers.js';
+
+const checkHeaders = { noCache: true, cacheBust: false, accept: 'application/json' } as const;
 
 export type Send = (url: string, options: SessionRequestOptions) => ResponsePromise;
 
@@ -14,21 +17,20 @@ export type Send = (url: string, options: SessionRequestOptions) => ResponseProm
  */
 export const verifySession = async (runtime: SessionRuntime, url: string, method: string): Promise<void> => {
   const { options, store } = runtime;
-  const request = new Request(new URL(url, options.pageOrigin ?? globalThis.location?.href), {
-    method,
-    credentials: 'include',
-    cache: 'no-store',
-    headers: {
-      accept: 'application/json',
-      'cache-control': 'no-cache',
-      pragma: 'no-cache',
-      'x-requested-with': 'XMLHttpRequest',
-    },
-  });
+  // The headers a session request gets, whatever the client's own noCache and accept settings.
+  const request = stampSessionHeaders(
+    new Request(new URL(url, options.pageOrigin ?? globalThis.location?.href), {
+      method,
+      credentials: 'include',
+      cache: 'no-store',
+    }),
+    checkHeaders,
+    { noCacheHeaders: true },
+  );
   let response: Response;
   try {
     await runtime.csrf?.stamp(request);
-    response = await (runtime.fetch ?? globalThis.fetch)(request, markOwn());
+    response = await runtime.sendOwn(request);
   } catch {
     return;
   }
@@ -37,9 +39,8 @@ export const verifySession = async (runtime: SessionRuntime, url: string, method
     store.expire(undefined, fromHeader);
     return;
   }
-  const ttl = Number.parseFloat(response.headers.get(options.protocol.ttl) ?? '');
   store.batch(() => {
     if (fromHeader) store.observeId(fromHeader, 'protocol', undefined, false);
-    store.touch(Number.isFinite(ttl) && ttl >= 0 ? ttl * 1000 : options.sessionLifetime);
+    store.touch(sessionTtlMs(response.headers, options));
   });
 };

@@ -23,8 +23,11 @@ export const detectExpiry = (
   if (options.expiredStatuses.has(response.status)) return 'status';
   if (response.redirected && response.url && options.loginUrl(new URL(response.url))) return 'login-redirect';
   if (options.isExpired?.(response)) return 'custom';
-  const type = response.headers.get('content-type') ?? '';
-  if (response.ok && /text\/html/i.test(type) && wantsJsonOnly(request.headers.get('accept'))) {
+  if (
+    response.ok &&
+    /text\/html/i.test(response.headers.get('content-type') ?? '') &&
+    wantsJsonOnly(request.headers.get('accept'))
+  ) {
     return response
       .clone()
       .text()
