@@ -1,3 +1,5 @@
+import { cookieValue } from '../utils/cookie-value.js';
+
 /** The `content` of `<meta name="...">`, or undefined. */
 export const readMetaToken = (name: string): string | undefined => {
   const doc = globalThis.document as Document | undefined;
@@ -10,19 +12,13 @@ export const readMetaToken = (name: string): string | undefined => {
 
 /** A cookie's value from document.cookie, URL-decoded (Laravel's `XSRF-TOKEN` is URL-encoded), or undefined. */
 export const readCookieToken = (name: string): string | undefined => {
-  const cookies = (globalThis.document as Document | undefined)?.cookie;
-  if (!cookies) return undefined;
-  for (const pair of cookies.split(';')) {
-    const index = pair.indexOf('=');
-    if (index === -1 || pair.slice(0, index).trim() !== name) continue;
-    const value = pair.slice(index + 1).trim();
-    try {
-      return decodeURIComponent(value) || undefined;
-    } catch {
-      return value || undefined;
-    }
+  const value = cookieValue(name);
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value) || undefined;
+  } catch {
+    return value || undefined;
   }
-  return undefined;
 };
 
 const bodyFields = ['token', 'csrf', 'csrfToken', 'csrf_token', '_token'] as const;

@@ -1,17 +1,10 @@
+import { cookieValue } from '../utils/cookie-value.js';
 import { fingerprintOf } from './fingerprint.js';
 
-/** The raw value of a readable cookie, or undefined (HttpOnly, absent, or no document). */
-export const readCookie = (name: string): string | undefined => {
-  const cookies = globalThis.document?.cookie;
-  if (!cookies) return undefined;
-  for (const part of cookies.split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) {
-      const value = part.slice(index + 1).trim();
-      return value === '' || value === 'deleted' ? undefined : value;
-    }
-  }
-  return undefined;
+/** The value of a readable session cookie, or undefined (HttpOnly, absent, deleted, or no document). */
+const readCookie = (name: string): string | undefined => {
+  const value = cookieValue(name);
+  return value === '' || value === 'deleted' ? undefined : value;
 };
 
 /**
