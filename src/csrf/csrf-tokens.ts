@@ -21,7 +21,7 @@ export class CsrfTokens {
   constructor(
     private readonly options: NormalizedCsrf,
     private readonly pageOrigin: string | undefined,
-    private readonly fetch: () => Fetch,
+    private readonly fetch: Fetch,
     private readonly session: { fingerprint: () => string | null; header: string },
   ) {}
 
@@ -103,14 +103,16 @@ export class CsrfTokens {
    */
   refresh(refused: string | undefined): Promise<string | undefined> {
     if (this.#refreshing) return this.#refreshing;
-    const now = this.current()?.value;
-    if (refused !== undefined && now !== undefined && now !== refused) return Promise.resolve(now);
-    if (refused !== undefined && this.#learned === refused) this.#learned = undefined;
+    if (refused !== undefined) {
+      const now = this.current()?.value;
+      if (now !== undefined && now !== refused) return Promise.resolve(now);
+      if (this.#learned === refused) this.#learned = undefined;
+    }
     const url = this.options.refreshUrl;
     if (!url) return Promise.resolve(this.current()?.value);
     this.#refreshing = (async () => {
       try {
-        const response = await this.fetch()(new URL(url, this.pageOrigin ?? globalThis.location?.href).href, {
+        const response = await this.fetch(new URL(url, this.pageOrigin ?? globalThis.location?.href).href, {
           method: 'GET',
           credentials: 'include',
           cache: 'no-store',

@@ -8,7 +8,7 @@ import type { Send } from './verify-session.js';
 /**
  * Pings `url` every `interval` ms while the user is active in some visible tab (or a session request is in
  * flight), from the leader tab only, so one keepalive serves every tab; it moves to another tab when the leader
- * closes. Never pings an expired session. Returns the stop function.
+ * closes (startLifecycle starts the election). Never pings an expired session. Returns the stop function.
  */
 export const startKeepalive = (
   runtime: SessionRuntime,
@@ -40,7 +40,6 @@ export const startKeepalive = (
     }
   };
   const offLeader = leader.onChange(schedule);
-  leader.start();
   schedule();
   return () => {
     clearTimeout(timer);

@@ -16,19 +16,18 @@ export const startLifecycle = (runtime: SessionRuntime, send: Send): void => {
   const verifyTarget = options.verifyUrl
     ? { url: options.verifyUrl, method: 'GET' }
     : keepalive && { url: keepalive.url, method: keepalive.method };
-  const verify = () =>
-    verifyTarget ? verifySession(runtime, verifyTarget.url, verifyTarget.method) : Promise.resolve();
+  const verify = verifyTarget && (() => verifySession(runtime, verifyTarget.url, verifyTarget.method));
   const busy = () => queue.inFlight > 0;
-  // Only needed when some tab will make requests on the others' behalf.
-  if (verifyTarget) tabs.leader.start();
+  // Only needed when some tab will make requests on the others' behalf (a keepalive always has a verify target).
+  if (verify) tabs.leader.start();
 
   // Input listeners only when a keepalive needs to know whether the user is active.
   const activity = keepalive ? new ActivityTracker(tabs.channel, busy) : undefined;
   const timer = new ExpiryTimer(store, emitter, {
     warning: options.expiryWarning,
-    verify: verifyTarget ? verify : undefined,
+    verify,
     // Without a request to make, every tab declares the expiry itself, on time.
-    leads: () => !verifyTarget || tabs.leader.isLeader,
+    leads: () => !verify || tabs.leader.isLeader,
     busy,
   });
   const stopKeepalive =
@@ -41,7 +40,7 @@ export const startLifecycle = (runtime: SessionRuntime, send: Send): void => {
     const release = runtime.pause();
     try {
       const { expiresAt } = store.state;
-      if (verifyTarget) await verify();
+      if (verify) await verify();
       else if (expiresAt !== null && expiresAt <= Date.now()) store.expire(undefined);
     } finally {
       release();

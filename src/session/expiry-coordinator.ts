@@ -3,7 +3,7 @@ import { SessionExpiredError } from '../errors/SessionExpiredError.js';
 import type { RequestQueue } from '../queue/request-queue.js';
 import type { SessionStore } from './session-store.js';
 
-export type ExpiryOutcome = { decision: ExpiryDecision; cause?: unknown; elsewhere?: boolean };
+export type ExpiryOutcome = { decision: ExpiryDecision; cause?: unknown };
 
 /**
  * Runs the app's `onExpired` once per expiry, however many requests wait for it (single flight), and holds new
@@ -48,7 +48,7 @@ export class ExpiryCoordinator {
     const elsewhere = new Promise<ExpiryOutcome>((resolve) => {
       this.#resumeElsewhere = () => {
         controller.abort(new DOMException('The session was resumed in another tab', 'AbortError'));
-        resolve({ decision: 'resume', elsewhere: true });
+        resolve({ decision: 'resume' });
       };
     });
     const handled = (async (): Promise<ExpiryOutcome> => {
