@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
 } from '../helpers/browser.js';
 import { freePort } from '../helpers/php-server.js';
 import { type Site, startSite } from '../helpers/static-pages.js';
+import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
 
 // Page and API on different origins of one site: app.example.test and api.example.test (both mapped to 127.0.0.1
 // with --host-resolver-rules) share the registrable domain example.test, so a fetch from the page to the API is
@@ -23,8 +23,6 @@ import { type Site, startSite } from '../helpers/static-pages.js';
 
 const appHost = 'app.example.test';
 const apiHost = 'api.example.test';
-
-const fingerprint = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
 
 type Echo = {
   method: string;

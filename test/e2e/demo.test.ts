@@ -1,18 +1,15 @@
 // The demo (demo/server.mjs) in Chromium: both pages, with the embedded backend, log in and 20 concurrent writes.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumArgs } from '../helpers/browser.js';
+import { browserAvailable, chromiumPath, ci, launchBrowser, type TestBrowser } from '../helpers/browser.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-const haveChromium = existsSync(chromiumPath);
+const haveChromium = browserAvailable();
 const missing = `The demo test needs Chromium (${chromiumPath}): apt-get update && apt-get install -y chromium`;
-if (!haveChromium && !ci) console.warn(`Skipping the demo test. ${missing}`);
+if (!haveChromium && !ci()) console.warn(`Skipping the demo test. ${missing}`);
 
 /** Starts `node demo/server.mjs --port 0` and resolves with its URL once it prints it. */
 const startDemo = (): Promise<{ url: string; child: ChildProcess; output: () => string }> =>
@@ -53,26 +50,24 @@ const stopDemo = (child: ChildProcess | undefined): Promise<void> =>
 const overlayText = (page: Page) =>
   page.locator('session-fetch-overlay').evaluate((element) => element.shadowRoot?.textContent ?? '');
 
-describe.skipIf(!haveChromium && !ci)('the demo in Chromium', () => {
+describe.skipIf(!haveChromium && !ci())('the demo in Chromium', () => {
   let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
-  let browser: Browser | undefined;
+  let browser: TestBrowser | undefined;
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(missing);
     demo = await startDemo();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 30_000 });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
+    await browser?.close();
     await stopDemo(demo?.child);
   });
 
   for (const kind of ['spa', 'legacy'] as const) {
     it(`${kind} page: log in rotates the id, 20 concurrent writes add 20, the overlay shows them`, async () => {
-      const context = await browser!.newContext();
-      context.setDefaultTimeout(15_000);
-      const page = await context.newPage();
+      const { context, page } = await browser!.newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(`pageerror: ${error}`));
       page.on('console', (message) => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -6,12 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
 import type { Site } from '../helpers/static-pages.js';
+import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
 
 // A legacy PHP page (test/e2e/pages/legacy.php): server-rendered with the session, jQuery and the script-tag
 // build, its unchanged $.ajax calls made session-aware by `SessionFetch.jquery($, { onExpired })`. The page's
 // `call(tag, settings)` is $.ajax with success/error/complete callbacks that count per tag.
-
-const fingerprint = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
 
 type Results = {
   success: Record<string, Array<Record<string, unknown>>>;
@@ -40,6 +38,16 @@ const statuses = (page: Page, path: string) =>
         .map((entry) => (entry as PerformanceResourceTiming & { responseStatus: number }).responseStatus),
     path,
   );
+
+/** Logs in as alice with the page's `$.post` and rotatesSession: true. */
+const postLogin = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as PageWindow).$.post({
+      url: '/login.php?user=alice',
+      dataType: 'json',
+      rotatesSession: true,
+    }),
+  ) as Promise<{ user: string; previousFp: string; fp: string }>;
 
 const results = (page: Page) => page.evaluate(() => (window as unknown as PageWindow).results);
 
@@ -87,13 +95,7 @@ for (const jq of ['3', '4'] as const) {
 
       await call(page, [['before', { url: '/whoami.php' }]]);
       await completed(page, ['before']);
-      const login = (await page.evaluate(() =>
-        (window as unknown as PageWindow).$.post({
-          url: '/login.php?user=alice',
-          dataType: 'json',
-          rotatesSession: true,
-        }),
-      )) as { user: string; previousFp: string; fp: string };
+      const login = await postLogin(page);
       const second = await sessionId(context);
       await call(page, [['after', { url: '/whoami.php' }]]);
       await completed(page, ['after']);
@@ -122,13 +124,7 @@ for (const jq of ['3', '4'] as const) {
 
     test('an expired session holds the $.ajax calls behind the login dialog, and each success callback fires once after the replay', async () => {
       const { page, log } = await openLegacy(suite.site);
-      await page.evaluate(() =>
-        (window as unknown as PageWindow).$.post({
-          url: '/login.php?user=alice',
-          dataType: 'json',
-          rotatesSession: true,
-        }),
-      );
+      await postLogin(page);
       expireAllSessions(suite.site);
 
       // laravel.php needs a logged-in user (401 JSON without one); write.php sees the unknown id (X-Session-Expired).
@@ -173,13 +169,7 @@ for (const jq of ['3', '4'] as const) {
 
     test('cancelling the login dialog gives up: each held $.ajax call fails once with status 401 and none succeeds', async () => {
       const { page, log } = await openLegacy(suite.site);
-      await page.evaluate(() =>
-        (window as unknown as PageWindow).$.post({
-          url: '/login.php?user=alice',
-          dataType: 'json',
-          rotatesSession: true,
-        }),
-      );
+      await postLogin(page);
       expireAllSessions(suite.site);
       await call(page, [
         ['a', { url: '/laravel.php' }],

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -6,13 +5,13 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
 import { repoDir } from '../helpers/static-pages.js';
+import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
 
 // The debug overlay's script-tag build (dist/session-fetch.overlay.global.js, which adds mountOverlay to the
 // global SessionFetch) on a page served with `Content-Security-Policy: default-src 'self'`: no inline script or
 // style anywhere (test/e2e/pages/overlay.php + overlay.js), the session from the real PHP app.
 
 const screenshots = join(repoDir, 'test-results/e2e');
-const fingerprint = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
 const hostile = '<img src=x onerror=window.__pwned=1>';
 
 type Client = import('../../src/index.js').SessionClient;

@@ -1,17 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  launchBrowser,
-  requireBrowserSuite,
-  shouldRunBrowserSuite,
-  type TestBrowser,
-  waitInPage,
-} from '../helpers/browser.js';
+import { describe, expect, test } from 'vitest';
+import { shouldRunBrowserSuite, type TestBrowser, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
-import { type Site, startSite } from '../helpers/static-pages.js';
-
-const fingerprint = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
+import type { Site } from '../helpers/static-pages.js';
+import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
 
 const sessionCookie = async (context: BrowserContext) =>
   (await context.cookies()).find((cookie) => cookie.name === 'PHPSESSID');
@@ -181,25 +173,11 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
 });
 
 describe.skipIf(!shouldRunBrowserSuite())('the SPA page against other cookie settings', () => {
-  let browser: TestBrowser | undefined;
-  const sites: Site[] = [];
-
-  beforeAll(async () => {
-    requireBrowserSuite();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await browser?.closeContexts();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(sites.map((site) => site.stop()));
-  });
+  // The first site sends an HttpOnly cookie; the second has the defaults.
+  const suite = useBrowserSuite({ sites: [{ httpOnlyCookie: true }, {}] });
 
   test('with an HttpOnly cookie the page cannot read the id and the protocol header still tracks every rotation', async () => {
-    const site = await startSite({ httpOnlyCookie: true });
-    sites.push(site);
-    const { page, context } = await openSpa(browser!, site);
+    const { page, context } = await openSpa(suite.browser, suite.sites[0]!);
     await page.click('#whoami');
     await expect.poll(() => page.textContent('#user')).toBe('nobody');
     await page.click('#login');
@@ -215,9 +193,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the SPA page against other cookie set
   test('without the protocol headers the page tracks the readable PHPSESSID cookie, rotation included', async () => {
     // The PHP app's `protocol: false` server option does not switch the headers off (_bootstrap.php reads
     // SF_PROTOCOL with `getenv() ?: '1'`, and '0' is falsy), so the page passes ?protocol=0 on to the API.
-    const site = await startSite();
-    sites.push(site);
-    const { page, context } = await openSpa(browser!, site, '?protocol=0');
+    const { page, context } = await openSpa(suite.browser, suite.sites[1]!, '?protocol=0');
     await page.click('#whoami');
     await expect.poll(() => page.textContent('#user')).toBe('nobody');
     const first = await sessionCookie(context);

@@ -1,38 +1,19 @@
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  eventNames,
-  launchChromium,
-  openTab,
-  startTabsSite,
-  type TabsSite,
-  tabsSuiteAvailable,
-} from '../helpers/tabs-browser.js';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { shouldRunBrowserSuite } from '../helpers/browser.js';
+import { useBrowserSuite } from '../helpers/browser-suite.js';
+import { eventNames, openTab } from '../helpers/tabs-browser.js';
 
 // Several tabs of one Chromium profile (one cookie jar) against the real php-fpm + nginx backend.
-const available = tabsSuiteAvailable();
-
-describe.skipIf(!available)('tabs in Chromium against real PHP', () => {
-  let site: TabsSite;
-  let browser: Browser;
+describe.skipIf(!shouldRunBrowserSuite())('tabs in Chromium against real PHP', () => {
+  // The timeout handler answers 423 after 500 ms of lock wait, so piled-up writes would show.
+  const suite = useBrowserSuite({ sites: [{ handler: 'timeout', lockTimeoutMs: 500 }] });
   let context: BrowserContext;
   let origin: string;
 
-  beforeAll(async () => {
-    // The timeout handler answers 423 after 500 ms of lock wait, so piled-up writes would show.
-    site = await startTabsSite({ handler: 'timeout', lockTimeoutMs: 500 });
-    origin = site.server.origin;
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
   beforeEach(async () => {
-    context = await browser.newContext();
-  });
-  afterEach(async () => {
-    await context.close();
+    origin = suite.site.origin;
+    context = await suite.browser.newContext();
   });
 
   const call = <T>(tab: Page, body: string): Promise<T> =>

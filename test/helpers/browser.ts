@@ -19,7 +19,8 @@ export const missingBrowserMessage = `The browser suite needs Chromium, php-fpm 
 /** Whether Chromium is installed. */
 export const browserAvailable = (): boolean => existsSync(chromiumPath);
 
-const ci = () => process.env.CI === 'true' || process.env.CI === '1';
+/** Whether this is a CI run (CI=true or CI=1): missing browsers then fail the suites instead of skipping them. */
+export const ci = () => process.env.CI === 'true' || process.env.CI === '1';
 
 /**
  * Whether the browser suite runs: true when Chromium, php-fpm and nginx are installed. Without them it prints the
@@ -59,6 +60,8 @@ export type PageLog = { errors: string[]; console: string[] };
 
 export type TestBrowser = {
   browser: Browser;
+  /** A fresh context (its own cookies and storage: one browser profile, its pages the tabs). Closed by `close()`. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   /** A fresh context (its own cookies and storage) and a page in it. Closed by `close()`. */
   newPage(options?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page; log: PageLog }>;
   /** Closes every context made so far (between tests). */
@@ -80,12 +83,17 @@ export const launchBrowser = async (options: LaunchOptions = {}): Promise<TestBr
     contexts.clear();
     await Promise.allSettled(open.map((context) => context.close()));
   };
+  const newContext = async (contextOptions?: BrowserContextOptions) => {
+    const context = await browser.newContext(contextOptions);
+    contexts.add(context);
+    context.setDefaultTimeout(15_000);
+    return context;
+  };
   return {
     browser,
+    newContext,
     async newPage(contextOptions) {
-      const context = await browser.newContext(contextOptions);
-      contexts.add(context);
-      context.setDefaultTimeout(15_000);
+      const context = await newContext(contextOptions);
       const page = await context.newPage();
       const log: PageLog = { errors: [], console: [] };
       page.on('pageerror', (error) => log.errors.push(String(error)));

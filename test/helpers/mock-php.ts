@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createSessionClient, type SessionClientOptions } from '../../src/index.js';
+import { createSessionClient, type SessionClient, type SessionClientOptions } from '../../src/index.js';
 import {
   createPhpServer,
   installDemoRoutes,
@@ -47,8 +47,11 @@ export const useMockPhp = (options: PhpServerOptions = {}, extra: Record<string,
 /** A client on the mock backend's origin. */
 export const client = (options: SessionClientOptions = {}) => createSessionClient({ pageOrigin, ...options });
 
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep } from './sleep-and-fingerprint.js';
+
+/** Logs in as ada on the demo routes, rotating the session id. */
+export const login = (session: SessionClient) =>
+  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
 
 /** Records every event of a client, in order, by name. */
 export const recordEvents = (target: ReturnType<typeof createSessionClient>) => {

@@ -22,6 +22,3 @@ export function sessionCookie(response: Response, name = 'PHPSESSID'): string | 
   }
   return null;
 }
-
-/** Resolves after `ms` milliseconds. */
-export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

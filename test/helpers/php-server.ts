@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSessionClient, type SessionClient, type SessionClientOptions } from '../../src/index.js';
 import { type CookieJarFetch, createCookieJarFetch } from './cookie-jar-fetch.js';
+import { sleep } from './sleep-and-fingerprint.js';
 
 /** The PHP test app (test/php-app), served as the document root (SESSION_FETCH_PHP_APP overrides, for bundles). */
 export const phpAppDir =
@@ -138,8 +139,6 @@ const stopProcess = (child: ChildProcess, timeoutMs = 3000): Promise<void> =>
   });
 
 class ProcessExited extends Error {}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const waitFor = async (check: () => Promise<boolean>, timeoutMs: number, what: () => string) => {
   const started = Date.now();

@@ -108,9 +108,6 @@ export const ensureBundles = (): string => {
   return bundleDir;
 };
 
-/** Whether a bundle was built (e.g. the overlay's script-tag build, once tsup.config.ts has it). */
-export const bundleExists = (file: string): boolean => existsSync(join(ensureBundles(), file));
-
 const vendorFiles = (root: string) => {
   const modules = join(repoDir, 'node_modules');
   const vendor = join(root, 'vendor');

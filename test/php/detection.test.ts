@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isSessionExpiredError, type SessionExpiredError } from '../../src/index.js';
 import { createCookieJarFetch, installDocumentCookie } from '../helpers/cookie-jar-fetch.js';
 import { type PhpServer, phpClient, shouldRunPhpSuite, startPhpServer } from '../helpers/php-server.js';
+import { fingerprint as fp } from '../helpers/sleep-and-fingerprint.js';
 
 // New, rotated and expired sessions as the client sees them against real PHP, for every combination of
 // use_strict_mode, HttpOnly cookie and protocol headers. The readable-cookie source is given a minimal
 // `globalThis.document` whose `cookie` shows the jar's non-HttpOnly cookies (installDocumentCookie).
-
-const fp = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
 
 const expiredReason = async (promise: Promise<unknown>) => {
   try {

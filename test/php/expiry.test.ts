@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCookieJarFetch } from '../helpers/cookie-jar-fetch.js';
 import { type PhpServer, phpClient, shouldRunPhpSuite, startPhpServer } from '../helpers/php-server.js';
+import { sleep } from '../helpers/sleep-and-fingerprint.js';
 
 // Expiry (gc_maxlifetime, logout from another tab) and resuming through onExpired against real PHP.
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Write = { tag: string; user: string | null; fp: string };
 
 describe.skipIf(!shouldRunPhpSuite())('session expiry against php-fpm', () => {

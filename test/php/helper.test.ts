@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCookieJarFetch } from '../helpers/cookie-jar-fetch.js';
 import { type PhpServer, shouldRunPhpSuite, startPhpServer } from '../helpers/php-server.js';
+import { fingerprint as fp, sleep } from '../helpers/sleep-and-fingerprint.js';
 
 // What php/session-fetch.php sends, checked with plain fetch (and a cookie jar) against php-fpm + nginx.
-
-const fp = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!shouldRunPhpSuite())('php/session-fetch.php against php-fpm', () => {
   const servers: Record<string, PhpServer> = {};

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isSessionLockTimeoutError, type SessionLockTimeoutError } from '../../src/index.js';
 import { type PhpServer, phpClient, shouldRunPhpSuite, startPhpServer } from '../helpers/php-server.js';
+import { sleep } from '../helpers/sleep-and-fingerprint.js';
 
 // PHP's session lock through the client: serialisation, read_and_close, lock-timeout retries with the
 // lock-wait-timeout files handler and with phpredis, and no lost or doubled writes.
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Write = { tag: string; startedAt: number; endedAt: number };
 
 describe.skipIf(!shouldRunPhpSuite())('session locking against php-fpm', () => {

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PhpServer, phpClient, shouldRunPhpSuite, startPhpServer } from '../helpers/php-server.js';
+import { fingerprint as fp, sleep } from '../helpers/sleep-and-fingerprint.js';
 
 // The rotation barrier against a real session_regenerate_id(true), and the failure it prevents.
 
-const fp = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 16);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Write = { tag: string; user: string | null; fp: string };
 
 describe.skipIf(!shouldRunPhpSuite())('session rotation against php-fpm', () => {

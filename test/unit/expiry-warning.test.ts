@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { client, login, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 // The mock's sessions live 2 s, and it says so in X-Session-Ttl.
 const { php } = useMockPhp({ gcMaxLifetimeMs: 2000 });
@@ -15,8 +15,6 @@ const make = (options: SessionClientOptions = {}) => {
   open.push(created);
   return created;
 };
-const login = (session: SessionClient) =>
-  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
 // Ignore the server's TTL header, so `sessionLifetime` decides, as with a server that sends none.
 const noTtl = { protocol: { ttl: 'X-Not-Sent' } };
 const hits = (path: string) => php.log.filter((entry) => entry.path === path).length;

@@ -1,14 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, test, vi } from 'vitest';
 import { isSessionExpiredError, type SessionClient } from '../../src/index.js';
-import { addNotes, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addNotes, client, login, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 const { php, sent } = useMockPhp();
 
 addNotes(php);
 
-const login = (session: SessionClient) =>
-  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
 const notesExecuted = () =>
   php.log.filter((entry) => entry.path === '/api/notes' && entry.method === 'POST' && entry.status === 200);
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { client, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { client, login, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 const { php, sent } = useMockPhp();
 
@@ -28,8 +28,6 @@ const make = (heartbeat: SessionClientOptions['heartbeat'], options: SessionClie
   open.push(created);
   return created;
 };
-const login = (session: SessionClient) =>
-  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
 const pings = () => sent.filter((request) => new URL(request.url).pathname === '/api/keepalive');
 
 describe('keepalive', () => {

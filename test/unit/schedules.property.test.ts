@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { SessionClient } from '../../src/index.js';
-import { clearCookies, client, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { clearCookies, client, login, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 // Lock waits are bounded so lock timeouts happen; writes need a login, so an expiry makes them come back 401.
 const { php } = useMockPhp({ lockWaitTimeoutMs: 150 });
@@ -58,9 +58,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
 );
-
-const login = (session: SessionClient) =>
-  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
 
 describe('random schedules of requests, rotations, expiries and aborts', () => {
   test('every request settles exactly once, no write runs twice, and writes are sent in FIFO order', async () => {

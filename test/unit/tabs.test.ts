@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ExpiredContext, SessionClient, SessionClientOptions } from '../../src/index.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
-import { addNotes, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addNotes, client, login, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 // Several clients in one window stand for tabs: one cookie jar (happy-dom's), one msw mock, Node's
 // BroadcastChannel between them, and a fake Web Locks API (happy-dom has none) shared like an origin's.
@@ -31,8 +31,6 @@ const tab = (options: SessionClientOptions = {}) => {
   open.push(created);
   return created;
 };
-const login = (session: SessionClient) =>
-  session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
 const pings = () => sent.filter((request) => new URL(request.url).pathname === '/api/keepalive').length;
 
 describe('shared session state', () => {

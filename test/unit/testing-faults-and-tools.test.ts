@@ -7,7 +7,8 @@ import {
   installDemoRoutes,
   PHP_WARNING,
 } from '../../src/testing/index.js';
-import { phpRequest, sessionCookie, wait } from '../helpers/php-requests.js';
+import { phpRequest, sessionCookie } from '../helpers/php-requests.js';
+import { sleep } from '../helpers/sleep-and-fingerprint.js';
 
 const demo = (options: Parameters<typeof createPhpServer>[0] = {}) =>
   installDemoRoutes(createPhpServer(options));
@@ -187,12 +188,12 @@ describe('SessionLocks', () => {
       order.push('early');
       lock.release();
     });
-    await wait(5);
+    await sleep(5);
     const late = locks.acquire('id', null).then((lock) => {
       order.push('late');
       lock.release();
     });
-    await wait(10);
+    await sleep(10);
     first.release();
     await Promise.all([early, late]);
     expect(order).toEqual(['late', 'early']);

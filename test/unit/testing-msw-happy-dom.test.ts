@@ -2,6 +2,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPhpServer, fingerprint, installDemoRoutes, toMswHandlers } from '../../src/testing/index.js';
+import { clearCookies } from '../helpers/mock-php.js';
 
 const php = installDemoRoutes(createPhpServer());
 const phpHttpOnly = installDemoRoutes(createPhpServer({ cookie: { name: 'HOSID', httpOnly: true } }));
@@ -10,16 +11,9 @@ const msw = setupServer(
   ...toMswHandlers(phpHttpOnly, { baseUrl: 'http://localhost:4000' }),
 );
 
-function clearDocumentCookies() {
-  for (const pair of document.cookie.split('; ').filter(Boolean)) {
-    // biome-ignore lint/suspicious/noDocumentCookie: the test clears cookies the way a page can
-    document.cookie = `${pair.split('=')[0]}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
-  }
-}
-
 beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {
-  clearDocumentCookies();
+  clearCookies();
   php.reset();
   phpHttpOnly.reset();
 });
@@ -47,7 +41,7 @@ describe('happy-dom fetch against the msw adapter', () => {
 
   it('sends no cookie once the page deleted it from document.cookie, like a browser', async () => {
     await fetch('/api/login', { method: 'POST', credentials: 'include' });
-    clearDocumentCookies();
+    clearCookies();
     const whoami = await fetch('/api/whoami', { credentials: 'include' });
     expect(await whoami.json()).toMatchObject({ loggedIn: false });
     expect(whoami.headers.get('X-Session-Expired')).toBeNull();

@@ -6,7 +6,9 @@ import {
   installDemoRoutes,
   type PhpServerOptions,
 } from '../../src/testing/index.js';
-import { phpRequest, sessionCookie, wait } from '../helpers/php-requests.js';
+import { phpRequest, sessionCookie } from '../helpers/php-requests.js';
+// `wait`: the route scripts destructure the engine's own `sleep`.
+import { sleep as wait } from '../helpers/sleep-and-fingerprint.js';
 
 async function demo(options: PhpServerOptions = {}) {
   const php = installDemoRoutes(createPhpServer(options));
