@@ -58,43 +58,19 @@
   };
 
   // SessionFetch.jquery($, options) routes $.ajax through a session client (an ajaxTransport).
-  let client;
-  let ajax;
-  if (typeof SessionFetch.jquery === 'function') {
-    const installed = SessionFetch.jquery($, options);
-    client = installed && typeof installed.get === 'function' ? installed : installed?.client;
-    ajax = (settings) => Promise.resolve($.ajax({ dataType: 'json', ...settings }));
-  } else {
-    // Without the adapter in this build: the client itself, with $.ajax-like settings.
-    report('SessionFetch.jquery is not in this build: using the client directly', 'err');
-    client = SessionFetch.createSessionClient(options);
-    ajax = (settings) =>
-      client
-        .request(settings.url.replace(/^\//, location.origin + '/'), {
-          method: settings.type || 'GET',
-          body: settings.data && settings.type !== 'GET' ? new URLSearchParams(settings.data) : undefined,
-          searchParams:
-            settings.data && (!settings.type || settings.type === 'GET') ? settings.data : undefined,
-          session: settings.sessionMode,
-          rotatesSession: settings.rotatesSession,
-        })
-        .json();
-  }
+  const { client } = SessionFetch.jquery($, options);
+  const ajax = (settings) => Promise.resolve($.ajax({ dataType: 'json', ...settings }));
 
   // The overlay IIFE (session-fetch.overlay.global.js) adds mountOverlay to the global SessionFetch.
-  if (client && typeof SessionFetch.mountOverlay === 'function')
-    SessionFetch.mountOverlay(client, { open: true });
-  else report('the overlay IIFE is not loaded', 'err');
+  SessionFetch.mountOverlay(client, { open: true });
 
   const render = (who) => {
     if (who && 'user' in who) $('#user').text(who.user ?? '(not logged in)');
     if (who && typeof who.counter === 'number') $('#counter').text(String(who.counter));
-    if (client) {
-      $('#status').text(client.session.status);
-      $('#fp').text(client.session.fingerprint ?? '—');
-    }
+    $('#status').text(client.session.status);
+    $('#fp').text(client.session.fingerprint ?? '—');
   };
-  client?.subscribe(() => render());
+  client.subscribe(() => render());
 
   const whoami = () =>
     ajax({ url: '/api/whoami', sessionMode: 'read' }).then((who) => {
@@ -103,10 +79,10 @@
     });
 
   function logIn(user) {
-    const before = client?.session.fingerprint;
+    const before = client.session.fingerprint;
     return ajax({ url: '/api/login', type: 'POST', data: { user }, rotatesSession: true }).then(() => {
       report(
-        `logged in as ${user}: id rotated ${before ?? '—'} → ${client?.session.fingerprint ?? '—'}`,
+        `logged in as ${user}: id rotated ${before ?? '—'} → ${client.session.fingerprint ?? '—'}`,
         'ok',
       );
     });

@@ -112,7 +112,7 @@ const typeOf = (path) => types[path.slice(path.lastIndexOf('.'))] ?? 'applicatio
 
 /**
  * The browser assets, in memory: /assets/spa.js (ESM, from demo/spa.ts), the IIFE builds of tsup.config.ts
- * (/assets/session-fetch.global.js, and the overlay IIFE once the config has it), jQuery 3, the CSS and the
+ * (/assets/session-fetch.global.js, /assets/session-fetch.overlay.global.js), jQuery 3, the CSS and the
  * legacy page's script.
  */
 const buildAssets = async () => {
@@ -140,7 +140,6 @@ const buildAssets = async () => {
   ];
 
   // The script-tag builds exactly as tsup.config.ts describes them (entry, global name, options).
-  const iifeNames = [];
   for (const config of await loadTsupConfig()) {
     const formats = [config.format ?? []].flat();
     if (!formats.includes('iife')) continue;
@@ -167,7 +166,6 @@ const buildAssets = async () => {
         logLevel: 'warning',
       };
       config.esbuildOptions?.(options, { format: 'iife' });
-      iifeNames.push(`${name}${extension ?? '.global.js'}`);
       builds.push(build(options).then(collect));
     }
   }
@@ -178,7 +176,7 @@ const buildAssets = async () => {
   log(
     `built ${[...assets.keys()].filter((k) => !k.endsWith('.map')).length} assets in ${Date.now() - started} ms`,
   );
-  return { assets, iifeNames };
+  return assets;
 };
 
 const page = ({ title, backend, scripts, kind }) => `<!DOCTYPE html>
@@ -359,7 +357,7 @@ const listen = (server, port) =>
 
 const main = async () => {
   process.env.SESSION_FETCH_PHP_APP = join(root, 'test/php-app');
-  const [engine, { assets, iifeNames }] = await Promise.all([
+  const [engine, assets] = await Promise.all([
     importTs(
       [
         "export { createPhpServer } from './src/testing/engine/create-php-server.ts';",
@@ -374,11 +372,10 @@ const main = async () => {
   ]);
 
   const backend = usePhp ? await startPhpBackend(engine) : await startMockBackend(engine);
-  const overlayScript = iifeNames.find((name) => name.includes('overlay'));
   const scriptTags = [
     { src: '/assets/jquery.min.js' },
     { src: '/assets/session-fetch.global.js' },
-    ...(overlayScript ? [{ src: `/assets/${overlayScript}` }] : []),
+    { src: '/assets/session-fetch.overlay.global.js' },
     { src: '/assets/legacy.js' },
   ];
   const pages = new Map([

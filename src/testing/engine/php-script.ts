@@ -1,6 +1,7 @@
 import { sleep } from './clock.js';
 import { formatSetCookie, type ResolvedCookieOptions } from './cookies.js';
 import type { PhpSession } from './php-session.js';
+import { jsonResponse } from './script-response.js';
 
 export interface SetCookieOptions {
   path?: string;
@@ -84,8 +85,7 @@ export function createPhp(
   const setStatus = (code: number) => {
     if (!headersSent()) output.status = code;
   };
-  const json = (data: unknown, status = output.status) =>
-    new Response(JSON.stringify(data), { status, headers: { 'Content-Type': 'application/json' } });
+  const json = (data: unknown, status = output.status) => jsonResponse(data, status);
   const php: Php = {
     request,
     url,

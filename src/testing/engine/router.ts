@@ -43,8 +43,4 @@ export class Router {
     }
     return null;
   }
-
-  clear(): void {
-    this.routes.length = 0;
-  }
 }
