@@ -62,6 +62,28 @@ export type SessionFetchEvents = {
 };
 
 export type SessionFetchEventName = keyof SessionFetchEvents;
+
+/** What follows `session:` in the names of the events that carry a SessionEvent: 'start', 'rotate', ... */
+export type SessionEventKind = {
+  [Name in SessionFetchEventName]: SessionFetchEvents[Name] extends SessionEvent
+    ? Name extends `session:${infer Kind}`
+      ? Kind
+      : never
+    : never;
+}[SessionFetchEventName];
+
+/** Every SessionEvent kind, in lifecycle order: listen to `session:${kind}` for each. */
+export const sessionEventKinds = [
+  'start',
+  'rotate',
+  'expire',
+  'resume',
+  'give-up',
+] as const satisfies readonly SessionEventKind[];
+
+// The other direction: a SessionEvent added to SessionFetchEvents and missing above fails to compile here.
+true satisfies SessionEventKind extends (typeof sessionEventKinds)[number] ? true : false;
+
 export type Listener<Name extends SessionFetchEventName> = (event: SessionFetchEvents[Name]) => void;
 
 /** A small typed emitter. A throwing listener is reported and does not break the client. */

@@ -19,19 +19,19 @@ export const defaultRules: readonly Rule[] = [
   sameSiteCookie,
 ];
 
-/** What the diagnostics need to know about the client (the defaults are the client's). */
+/** What the diagnostics need to know about the client; what is not given comes from the client's settings. */
 export type DiagnosticsOptions = {
   /** Called when a finding is first seen and each time it is seen again (its `count` grows). */
   onFinding?: (finding: Finding) => void;
-  /** @default location.origin */
+  /** @default the client's pageOrigin, else location.origin */
   pageOrigin?: string;
-  /** The client's `protocol` header names, when changed. */
+  /** The protocol header names. @default the client's */
   protocol?: { fingerprint?: string; expired?: string };
-  /** @default [401, 419, 440] */
-  expiredStatuses?: number[];
-  /** @default the client's default login URL pattern */
-  loginUrl?: RegExp;
-  /** The session cookie's name, redacted from URLs shown. @default 'PHPSESSID' */
+  /** @default the client's (401, 419, 440 unless set) */
+  expiredStatuses?: Iterable<number>;
+  /** Tells a login page's URL (a RegExp tests its path). @default the client's */
+  loginUrl?: RegExp | ((url: URL) => boolean);
+  /** The session cookie's name, redacted from URLs shown. @default the client's ('PHPSESSID' unless set) */
   cookieName?: string;
   /** @default defaultRules */
   rules?: readonly Rule[];
@@ -46,17 +46,42 @@ export type Diagnostics = {
   clear(): void;
 };
 
-export const createDiagnostics = (options: DiagnosticsOptions = {}): Diagnostics => {
-  const loginUrl = options.loginUrl ?? /\/(login|signin|sign-in|auth)\b|wp-login\.php/i;
-  const cookieName = options.cookieName ?? 'PHPSESSID';
+/** The client settings the options fall back to: a client's `options` (ClientSettings fits). */
+export type DiagnosticsDefaults = {
+  readonly pageOrigin?: string | undefined;
+  readonly protocol: { readonly fingerprint: string; readonly expired: string };
+  readonly expiredStatuses: Iterable<number>;
+  readonly loginUrl: RegExp | ((url: URL) => boolean);
+  readonly cookieName: string;
+};
+
+/**
+ * A client's defaults, for diagnostics fed without a client. Copied rather than imported so the overlay's
+ * script does not carry the option parsing; a unit test keeps them equal to the client's.
+ */
+export const defaultClientSettings = {
+  loginUrl: /\/(login|signin|sign-in|auth)\b|wp-login\.php/i,
+  cookieName: 'PHPSESSID',
+  protocol: { fingerprint: 'X-Session-Fp', expired: 'X-Session-Expired' },
+  expiredStatuses: [401, 419, 440],
+} satisfies DiagnosticsDefaults;
+
+/** `client`: the settings of the client observed (`client.options`); explicit options win over them. */
+export const createDiagnostics = (
+  options: DiagnosticsOptions = {},
+  client: DiagnosticsDefaults = defaultClientSettings,
+): Diagnostics => {
+  const loginUrl = options.loginUrl ?? client.loginUrl;
+  const isLogin = typeof loginUrl === 'function' ? loginUrl : (url: URL) => loginUrl.test(url.pathname);
+  const cookieName = options.cookieName ?? client.cookieName;
   const context: RuleContext = {
-    pageOrigin: options.pageOrigin ?? globalThis.location?.origin ?? '',
-    fingerprintHeader: (options.protocol?.fingerprint ?? 'X-Session-Fp').toLowerCase(),
-    expiredHeader: (options.protocol?.expired ?? 'X-Session-Expired').toLowerCase(),
-    expiredStatuses: new Set(options.expiredStatuses ?? [401, 419, 440]),
+    pageOrigin: options.pageOrigin ?? client.pageOrigin ?? globalThis.location?.origin ?? '',
+    fingerprintHeader: (options.protocol?.fingerprint ?? client.protocol.fingerprint).toLowerCase(),
+    expiredHeader: (options.protocol?.expired ?? client.protocol.expired).toLowerCase(),
+    expiredStatuses: new Set(options.expiredStatuses ?? client.expiredStatuses),
     loginUrl: (url) => {
       try {
-        return loginUrl.test(new URL(url).pathname);
+        return isLogin(new URL(url));
       } catch {
         return false;
       }

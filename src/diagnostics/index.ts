@@ -1,4 +1,10 @@
-export { createDiagnostics, type Diagnostics, type DiagnosticsOptions, defaultRules } from './engine.js';
+export {
+  createDiagnostics,
+  type Diagnostics,
+  type DiagnosticsDefaults,
+  type DiagnosticsOptions,
+  defaultRules,
+} from './engine.js';
 export {
   attachRequestLog,
   detachRequestLog,

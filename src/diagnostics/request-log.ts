@@ -11,7 +11,10 @@ export type LoggedRequest = RequestInfo & {
 export type RequestLogOptions = {
   /** Requests kept; the oldest are dropped first. @default 200 */
   capacity?: number;
-  /** The session cookie's name, redacted from URLs. @default 'PHPSESSID' */
+  /**
+   * The session cookie's name, redacted from URLs.
+   * @default the client's with attachRequestLog, else 'PHPSESSID'
+   */
   cookieName?: string;
 };
 
@@ -137,7 +140,7 @@ export const requestLogOf = (client: SessionClient): RequestLog | undefined => r
 export const attachRequestLog = (client: SessionClient, options?: RequestLogOptions): RequestLog => {
   let log = requestLogOf(client);
   if (!log) {
-    log = new RequestLog(options);
+    log = new RequestLog({ ...options, cookieName: options?.cookieName ?? client.options.cookieName });
     log.attach(client);
     registry().set(client, log);
   }

@@ -1,3 +1,4 @@
+import type { SessionEventKind } from '../core/events.js';
 import type { RequestInfo } from '../core/request-info.js';
 import type { SessionState } from '../session/session-state.js';
 
@@ -59,7 +60,7 @@ export type Observation =
   | {
       type: 'session';
       at: number;
-      name: 'start' | 'rotate' | 'expire' | 'resume' | 'give-up';
+      name: SessionEventKind;
       session: SessionState;
       previous: SessionState;
       request: RequestInfo | undefined;

@@ -1,4 +1,5 @@
 import type { SessionClient } from '../core/create-session-client.js';
+import { sessionEventKinds } from '../core/events.js';
 import { createDiagnostics, type DiagnosticsOptions } from './engine.js';
 import type { Finding, HeaderMap, Observation } from './types.js';
 
@@ -58,13 +59,13 @@ export const watchDiagnostics = (
   client: SessionClient,
   options: DiagnosticsOptions = {},
 ): DiagnosticsWatcher => {
-  const core = createDiagnostics(options);
+  // What the options leave out is the client's own setup: its header names, cookie name, login pages...
+  const core = createDiagnostics(options, client.options);
   let stopped = false;
   const observe = (observation: Observation) => {
     if (!stopped) core.observe(observation);
   };
   const now = Date.now;
-  const sessionEvents = ['start', 'rotate', 'expire', 'resume', 'give-up'] as const;
   const off = [
     client.on('request:start', ({ request, session }) =>
       observe({ type: 'start', at: now(), request, session }),
@@ -85,7 +86,7 @@ export const watchDiagnostics = (
       if (type && !readable.test(type)) return;
       let copy: Response;
       try {
-        // Our own copy: other listeners may read the event's clone too.
+        // Our own copy: the event's clone is shared, and reading it would lock it for the other listeners.
         copy = response.clone();
       } catch {
         return;
@@ -120,7 +121,7 @@ export const watchDiagnostics = (
     client.on('session:not-resumed', ({ session, newIdsInARow, message }) =>
       observe({ type: 'not-resumed', at: now(), session, newIdsInARow, message }),
     ),
-    ...sessionEvents.map((name) =>
+    ...sessionEventKinds.map((name) =>
       client.on(`session:${name}`, ({ session, previous, request }) =>
         observe({ type: 'session', at: now(), name, session, previous, request }),
       ),

@@ -1,6 +1,6 @@
 import type { SessionClient } from '../core/create-session-client.js';
 import { requestLogOf } from '../diagnostics/request-log.js';
-import { formatMs } from './format.js';
+import { formatDuration, formatMs } from './format.js';
 
 /**
  * Prints the session and the recent requests as console tables (from the RequestLog attached to the client by
@@ -38,7 +38,7 @@ export const debug = (client: SessionClient, limit = 50): void => {
         queued: formatMs(request.queuedMs),
         lockWait: request.lockWaitMs === undefined ? '' : formatMs(request.lockWaitMs),
         lockRetries: request.lockRetries,
-        time: formatMs((request.endedAt ?? Date.now()) - request.createdAt),
+        time: formatDuration(request),
         replayed: request.replayed,
       })),
   );

@@ -14,6 +14,10 @@ export const formatClock = (ms: number): string => {
 export const formatMs = (ms: number): string =>
   ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
+/** How long a request took, or has been running so far. */
+export const formatDuration = (request: { createdAt: number; endedAt?: number | undefined }): string =>
+  formatMs((request.endedAt ?? Date.now()) - request.createdAt);
+
 /** Time to expiry: `in 23m 59s`, `now` once past, `unknown` when the server sent no TTL. */
 export const formatCountdown = (expiresAt: number | null, now: number): string => {
   if (expiresAt === null) return 'unknown';

@@ -1,5 +1,10 @@
 import type { SessionClient } from '../core/create-session-client.js';
-import { RequestLog, requestLogOf } from '../diagnostics/request-log.js';
+import {
+  attachRequestLog,
+  detachRequestLog,
+  type RequestLog,
+  requestLogOf,
+} from '../diagnostics/request-log.js';
 import { button, h, setText } from './dom.js';
 import { actions } from './panels/actions.js';
 import { diagnosticsPanel } from './panels/diagnostics-panel.js';
@@ -12,6 +17,9 @@ import type { OverlayHandle, OverlayOptions, Tab, View } from './types.js';
 
 export type { OverlayEvent, OverlayHandle, OverlayOptions } from './types.js';
 
+/** How many mounted overlays use each request log an overlay attached: the last one unmounted detaches it. */
+const overlaysUsing = new WeakMap<RequestLog, number>();
+
 /**
  * Mounts the debug overlay: a floating panel with the session, the requests, the events and the diagnostics.
  * Hidden until asked for: `Ctrl+Shift+S`, `?session-debug` in the URL, `localStorage['session-fetch:debug'] = '1'`
@@ -23,20 +31,28 @@ export const mountOverlay = (client: SessionClient, options: OverlayOptions = {}
     const none = () => undefined;
     return { unmount: none, show: none, hide: none, toggle: none, exportJson: () => '{}' };
   }
-  const cookieName = options.cookieName ?? 'PHPSESSID';
+  const cookieName = options.cookieName ?? client.options.cookieName;
   const saved = readState();
   let collapsed = saved.collapsed === true;
   let tab: Tab = saved.tab ?? 'requests';
   let visible = false;
   const off: Array<() => void> = [];
 
-  // Data, kept whether or not the panel is shown.
-  let log = requestLogOf(client);
-  if (!log) {
-    log = new RequestLog({ capacity: options.capacity ?? 200, cookieName });
-    off.push(log.attach(client));
+  // Data, kept whether or not the panel is shown. The log is registered on the client so that requestLogOf()
+  // and debug() see it; a log the app attached itself is shared and left in place on unmount.
+  const existing = requestLogOf(client);
+  const requests = attachRequestLog(client, { capacity: options.capacity ?? 200, cookieName });
+  if (!existing || overlaysUsing.has(existing)) {
+    overlaysUsing.set(requests, (overlaysUsing.get(requests) ?? 0) + 1);
+    off.push(() => {
+      const users = (overlaysUsing.get(requests) ?? 1) - 1;
+      if (users > 0) overlaysUsing.set(requests, users);
+      else {
+        overlaysUsing.delete(requests);
+        if (requestLogOf(client) === requests) detachRequestLog(client);
+      }
+    });
   }
-  const requests = log;
   const list = h('div', 'ls');
   const view: View = { list, visible: () => visible, collapsed: () => collapsed, tab: () => tab };
   const tabs = {
@@ -50,7 +66,7 @@ export const mountOverlay = (client: SessionClient, options: OverlayOptions = {}
   const findings = diagnosticsPanel(client, options, cookieName, view, tabs.findings, () => renderList());
   const { diagnostics } = findings;
   off.push(...events.off, () => diagnostics.stop());
-  const bar = actions(client, cookieName, requests, diagnostics, events, () => renderList());
+  const bar = actions(client, cookieName, requests, diagnostics, events);
 
   // The element.
   const collapseButton = button('', () => setCollapsed(!collapsed), 'Collapse or expand');
@@ -113,8 +129,10 @@ export const mountOverlay = (client: SessionClient, options: OverlayOptions = {}
     client.subscribe(() => visible && session.render()),
     requests.onChange((request, dropped) => {
       if (!visible || collapsed) return;
+      // Cleared (the Clear button empties the events and findings too): every tab's list and count.
+      if (!request) return renderList();
       setText(tabs.requests, `Requests (${requests.size})`);
-      if (tab === 'requests' && !requestRows.update(request, dropped)) renderList();
+      if (tab === 'requests') requestRows.update(request, dropped);
     }),
   );
 

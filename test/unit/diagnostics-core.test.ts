@@ -1,5 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { normalizeSessionOptions } from '../../src/core/normalize-options.js';
+import { defaultClientSettings } from '../../src/diagnostics/engine.js';
 import {
   attachRequestLog,
   createDiagnostics,
@@ -151,6 +153,72 @@ describe('watchDiagnostics', () => {
     await client.get(`${page}/api/me`);
     expect(watcher.findings()).toEqual([]);
     expect(onFinding).not.toHaveBeenCalled();
+  });
+});
+
+describe("the client's settings", () => {
+  test('a custom fingerprint header name is the one the diagnostics read', async () => {
+    const api = 'https://api.example.com';
+    const make = () =>
+      createSessionClient({
+        pageOrigin: page,
+        origins: [api],
+        protocol: { fingerprint: 'X-App-Fp' },
+        fetch: async (input: unknown) =>
+          new Response('{}', {
+            headers: (input as Request).url.startsWith(api) ? {} : { 'x-app-fp': 'abcdef0123456789' },
+          }),
+      });
+    const client = make();
+    const watcher = watchDiagnostics(client);
+    await client.get(`${page}/api/me`);
+    await client.get(`${api}/me`);
+    expect(watcher.findings()).toMatchObject([{ id: 'headers-not-exposed' }]);
+    expect(watcher.findings()[0]?.detail).toContain('no x-app-fp header');
+
+    // An explicit option still wins over the client's.
+    const other = make();
+    const explicit = watchDiagnostics(other, { protocol: { fingerprint: 'X-Other' } });
+    await other.get(`${page}/api/me`);
+    await other.get(`${api}/me`);
+    expect(explicit.findings()).toEqual([]);
+  });
+
+  test("the client's expired statuses and cookie name are the diagnostics' defaults", async () => {
+    const client = createSessionClient({
+      pageOrigin: page,
+      cookieName: 'SID',
+      expiredStatuses: [403],
+      retry: 0,
+      fetch: async () => new Response('', { status: 403 }),
+    });
+    const watcher = watchDiagnostics(client);
+    await client.get('https://elsewhere.example/api?SID=rawsecret').catch(() => undefined);
+    expect(watcher.findings()).toMatchObject([{ id: 'cross-origin-no-credentials' }]);
+    expect(watcher.findings()[0]?.detail).toContain('SID=[redacted]');
+    expect(JSON.stringify(watcher.findings())).not.toContain('rawsecret');
+  });
+
+  test("the defaults without a client are a default client's", () => {
+    const client = normalizeSessionOptions({});
+    expect(defaultClientSettings.cookieName).toBe(client.cookieName);
+    expect(defaultClientSettings.protocol).toEqual({
+      fingerprint: client.protocol.fingerprint,
+      expired: client.protocol.expired,
+    });
+    expect(new Set(defaultClientSettings.expiredStatuses)).toEqual(client.expiredStatuses);
+    for (const path of [
+      '/login',
+      '/auth/x',
+      '/wp-login.php',
+      '/user/signin',
+      '/api/me',
+      '/authors',
+      '/blog',
+    ]) {
+      const url = new URL(path, page);
+      expect(defaultClientSettings.loginUrl.test(url.pathname)).toBe(client.loginUrl(url));
+    }
   });
 });
 

@@ -339,6 +339,26 @@ describe('safety', () => {
     overlay.unmount();
   });
 
+  test("a client's own cookie name is redacted from the export and the panel too", async () => {
+    const raw = 'rawsecretsessionid0123456789';
+    history.replaceState(null, '', `/app?SID=${raw}`);
+    const client = makeClient(() => json({ ok: true }, { 'x-session-fp': 'abcdef0123456789', age: '5' }), {
+      cookieName: 'SID',
+    });
+    const overlay = mountOverlay(client, { open: true });
+    await client.get(`${page}/api/me?SID=${raw}`);
+    const exported = overlay.exportJson();
+    expect(JSON.parse(exported).requests).toHaveLength(1);
+    expect(JSON.parse(exported).findings).toHaveLength(1);
+    expect(exported).toContain('SID=[redacted]');
+    expect(exported).not.toContain(raw);
+    for (const tab of ['Requests', 'Events', 'Diagnostics']) {
+      buttonNamed(tab).click();
+      expect(shadow().textContent).not.toContain(raw);
+    }
+    overlay.unmount();
+  });
+
   test('Export JSON downloads the log through a Blob URL', async () => {
     const create = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:http://localhost:3000/x');
     const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);

@@ -14,7 +14,6 @@ export const actions = (
   requests: RequestLog,
   diagnostics: DiagnosticsWatcher,
   events: Events,
-  renderList: () => void,
 ) => {
   const exportJson = () =>
     JSON.stringify(
@@ -49,10 +48,10 @@ export const actions = (
     'ac',
     button('Export JSON', download),
     button('Clear', () => {
-      requests.clear();
       events.clear();
       diagnostics.clear();
-      renderList();
+      // Last: clearing the log renders the list and the tab counts again (the overlay listens to it).
+      requests.clear();
     }),
     h('span', '', 'Next request:'),
     button('expire', () => simulate('expire')),

@@ -31,7 +31,8 @@ export const diagnosticsPanel = (
   const diagnostics = watchDiagnostics(client, {
     cookieName,
     ...options.diagnostics,
-    onFinding: () => view.visible() && update(),
+    // Collapsed, the tabs and the list are hidden: expanding renders them anyway.
+    onFinding: () => view.visible() && !view.collapsed() && update(),
   });
   return {
     diagnostics,

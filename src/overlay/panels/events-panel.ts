@@ -1,4 +1,5 @@
 import type { SessionClient } from '../../core/create-session-client.js';
+import { sessionEventKinds } from '../../core/events.js';
 import type { RequestInfo } from '../../core/request-info.js';
 import type { LoggedRequest } from '../../diagnostics/request-log.js';
 import { redactUrl } from '../../diagnostics/util.js';
@@ -38,7 +39,7 @@ export const eventsPanel = (
   };
 
   const replayed = new Set<number>();
-  const off = (['start', 'rotate', 'expire', 'resume', 'give-up'] as const).map((name) =>
+  const off = sessionEventKinds.map((name) =>
     client.on(`session:${name}`, ({ session, request }) =>
       add(`session:${name}`, [session.fingerprint ?? '', describe(request)].join(' ')),
     ),

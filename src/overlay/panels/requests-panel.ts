@@ -1,10 +1,9 @@
 import type { LoggedRequest, RequestLog } from '../../diagnostics/request-log.js';
 import { safeHttpUrl } from '../../diagnostics/request-log.js';
 import { h, setText } from '../dom.js';
-import { formatMs } from '../format.js';
+import { formatDuration, formatMs } from '../format.js';
 
-const duration = (request: LoggedRequest) =>
-  formatMs((request.endedAt ?? Date.now()) - request.createdAt) + (request.endedAt ? '' : '…');
+const duration = (request: LoggedRequest) => formatDuration(request) + (request.endedAt ? '' : '…');
 
 const requestRow = (request: LoggedRequest) => {
   const status = request.status ?? (request.outcome && request.outcome !== 'ok' ? 'fail' : '…');
@@ -84,18 +83,14 @@ export const requestsPanel = (list: HTMLElement, requests: RequestLog) => {
         if (request && !request.endedAt) setText(row.duration, duration(request));
       }
     },
-    /** Applies a change of the log while the tab is shown; false when the whole list must be rendered again. */
-    update(request: LoggedRequest | undefined, dropped: readonly number[]): boolean {
+    /** Applies a request's change (and the drops it caused) while the tab is shown. */
+    update(request: LoggedRequest, dropped: readonly number[]): void {
       for (const id of dropped) {
         rows.get(id)?.row.remove();
         rows.delete(id);
       }
-      if (!request) return false;
-      if (requests.get(request.id)) {
-        list.querySelector('.em')?.remove();
-        upsertRow(request);
-      }
-      return true;
+      list.querySelector('.em')?.remove();
+      upsertRow(request);
     },
   };
 };
