@@ -1,6 +1,7 @@
 import type { SessionClient } from '../core/create-session-client.js';
 import type { SessionMode } from '../core/options.js';
 import { isOwnRequest } from '../core/own-request.js';
+import { resolveRequestUrl } from '../utils/resolve-url.js';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -33,15 +34,6 @@ const setFetch = (target: { fetch: Fetch }, value: Fetch): void => {
   }
 };
 
-const urlOf = (input: RequestInfo | URL): URL | undefined => {
-  try {
-    if (input instanceof Request) return new URL(input.url);
-    return new URL(String(input), globalThis.document?.baseURI ?? globalThis.location?.href);
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Opt-in and reversible: routes the page's global `fetch` through the session client, for legacy code that calls
  * fetch directly. Requests to the page's origin and the client's allowed origins get the session machinery and
@@ -71,7 +63,11 @@ export const installFetch = (client: SessionClient, options: InstallFetchOptions
   const routed = client.extend({ fetch: options.fetch ?? passThrough });
 
   const sessionFetch = async (input: RequestInfo | URL, init?: SessionRequestInit): Promise<Response> => {
-    const url = urlOf(input);
+    // No prefix or baseUrl: fetch resolves against the document. Anything else fetch stringifies, so do we.
+    const url = resolveRequestUrl(
+      input instanceof Request || input instanceof URL ? input : String(input),
+      {},
+    );
     const credentials = init?.credentials ?? (input instanceof Request ? input.credentials : undefined);
     if (!url || !client.options.origins.has(url.origin) || credentials === 'omit' || isOwnRequest(init)) {
       return passThrough(input, init);

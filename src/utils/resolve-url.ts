@@ -1,7 +1,5 @@
 import type { Input, Options } from 'ky';
 
-const absolute = /^[a-z][\d+.a-z-]*:/i;
-
 /** A resolved request URL: what the client needs of it. */
 export type ResolvedUrl = { readonly href: string; readonly origin: string };
 
@@ -21,10 +19,10 @@ export const resolveRequestUrl = (
   if (typeof input !== 'string') return parse(input.url);
   let path = input;
   if (options.prefix) path = `${String(options.prefix).replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-  if (absolute.test(path)) return parse(path);
   const base = options.baseUrl
     ? String(options.baseUrl)
     : (globalThis.document?.baseURI ?? globalThis.location?.href);
+  // An absolute URL needs no base, but gets it anyway: 'http:foo' is relative to an http page, as in fetch.
   return parse(path, base);
 };
 

@@ -94,6 +94,20 @@ describe('installFetch', () => {
     expect(isSessionExpiredError(error)).toBe(true);
   });
 
+  test('absolute, URL and Request inputs to the page origin are routed; an invalid URL is not', async () => {
+    const session = client();
+    const started = starts(session);
+    installed = installFetch(session);
+    const url = `${pageOrigin}/api/whoami`;
+    for (const input of [url, new URL(url), new Request(url), new Request('/api/whoami'), '/api/whoami']) {
+      expect((await fetch(input)).status).toBe(200);
+    }
+    expect(started).toHaveBeenCalledTimes(5);
+    expect(sent.every((request) => request.headers.get('cache-control') === 'no-cache')).toBe(true);
+    await expect(fetch('http://[bad/x')).rejects.toThrow();
+    expect(started).toHaveBeenCalledTimes(5);
+  });
+
   test("other origins and credentials: 'omit' reach the original fetch untouched", async () => {
     const session = client();
     const started = starts(session);

@@ -229,6 +229,20 @@ describe.each([
     expect(request.headers.has('x-requested-with')).toBe(false);
   });
 
+  test("an absolute URL to the page's origin goes through the client, without its prefix", async () => {
+    const session = client({ prefix: '/elsewhere' });
+    adapter = installJQuery($, session);
+    const starts = vi.fn();
+    session.on('request:start', starts);
+    expect(await $.getJSON(`${pageOrigin}/api/whoami`)).toMatchObject({ loggedIn: false });
+    expect(await $.getJSON('/api/whoami')).toMatchObject({ loggedIn: false });
+    expect(starts).toHaveBeenCalledTimes(2);
+    expect(sent.map((request) => request.url)).toEqual([
+      `${pageOrigin}/api/whoami`,
+      `${pageOrigin}/api/whoami`,
+    ]);
+  });
+
   test('a request marked sessionFetch: false stays on XHR', async () => {
     const session = client();
     adapter = installJQuery($, session);

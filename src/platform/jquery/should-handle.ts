@@ -1,14 +1,6 @@
 import type { SessionClient } from '../../core/create-session-client.js';
+import { resolveRequestUrl } from '../../utils/resolve-url.js';
 import type { JQueryAjaxSettings } from './types.js';
-
-/** The absolute URL of a jQuery request, resolved like jQuery resolves it (against the document). */
-export const absoluteUrl = (url: string): URL | undefined => {
-  try {
-    return new URL(url, globalThis.document?.baseURI ?? globalThis.location?.href);
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Whether the session client takes this jQuery request, or leaves it to jQuery's own XMLHttpRequest transport.
@@ -23,9 +15,11 @@ export const shouldHandle = (client: SessionClient, settings: JQueryAjaxSettings
   if (settings.dataTypes.includes('script') || settings.dataTypes.includes('jsonp')) return undefined;
   if (settings.username || settings.password) return undefined;
   if (settings.xhr && settings.xhr !== defaultXhr) return undefined;
-  const url = absoluteUrl(settings.url);
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return undefined;
+  // Resolved against the document, as jQuery's XHR would; no prefix or baseUrl of the client applies.
+  const url = resolveRequestUrl(settings.url, {});
+  if (!url || !/^https?:/.test(url.href)) return undefined;
   if (!client.options.origins.has(url.origin)) return undefined;
   if (settings.crossDomain && settings.xhrFields?.withCredentials === false) return undefined;
-  return url;
+  // A URL, not a string: the client's prefix and baseUrl apply to strings only.
+  return new URL(url.href);
 };
