@@ -11,8 +11,8 @@ import {
   waitInPage,
 } from '../helpers/browser.js';
 import { freePort } from '../helpers/php-server.js';
-import { type Site, startSite } from '../helpers/static-pages.js';
 import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
+import { type Site, startSite } from '../helpers/static-pages.js';
 
 // Page and API on different origins of one site: app.example.test and api.example.test (both mapped to 127.0.0.1
 // with --host-resolver-rules) share the registrable domain example.test, so a fetch from the page to the API is

@@ -4,8 +4,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
-import type { Site } from '../helpers/static-pages.js';
 import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
+import type { Site } from '../helpers/static-pages.js';
 
 // A legacy PHP page (test/e2e/pages/legacy.php): server-rendered with the session, jQuery and the script-tag
 // build, its unchanged $.ajax calls made session-aware by `SessionFetch.jquery($, { onExpired })`. The page's

@@ -4,8 +4,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
-import { repoDir } from '../helpers/static-pages.js';
 import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
+import { repoDir } from '../helpers/static-pages.js';
 
 // The debug overlay's script-tag build (dist/session-fetch.overlay.global.js, which adds mountOverlay to the
 // global SessionFetch) on a page served with `Content-Security-Policy: default-src 'self'`: no inline script or

@@ -2,8 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { shouldRunBrowserSuite, type TestBrowser, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
-import type { Site } from '../helpers/static-pages.js';
 import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
+import type { Site } from '../helpers/static-pages.js';
 
 const sessionCookie = async (context: BrowserContext) =>
   (await context.cookies()).find((cookie) => cookie.name === 'PHPSESSID');
