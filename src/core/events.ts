@@ -1,5 +1,6 @@
 import type { SessionState } from '../session/session-state.js';
 import type { RequestInfo } from './request-info.js';
+import type { ResponseVerdict } from './request-state.js';
 
 /** Events about the session. */
 export type SessionEvent = {
@@ -18,6 +19,8 @@ export type RequestEvent = {
 /** Sent when the server keeps handing out a new session id: the session is not being resumed. */
 export type NotResumedEvent = {
   session: SessionState;
+  /** The request whose response brought the last new id, when there was one. */
+  request: RequestInfo | undefined;
   /** How many responses in a row carried a new id. */
   newIdsInARow: number;
   /** What is wrong and how to fix it, in one sentence. */
@@ -32,6 +35,8 @@ export type SessionFetchEvents = {
   'session:rotate': SessionEvent;
   /** The server no longer accepts the session. */
   'session:expire': SessionEvent;
+  /** A logout ended the session (`endsSession`, `X-Session-End`, or the session cookie deleted): not an expiry. */
+  'session:end': SessionEvent;
   /** `onExpired` resolved 'resume': held requests are being sent. */
   'session:resume': SessionEvent;
   /** `onExpired` resolved 'give-up' (or threw): held requests reject. */
@@ -53,10 +58,11 @@ export type SessionFetchEvents = {
   /** An attempt of the request was handed to fetch. */
   'request:start': RequestEvent;
   /**
-   * A response arrived, before the client acts on it. `response` is a clone the listener may read; it is only
-   * made when somebody listens (the debug overlay and diagnostics do).
+   * A response arrived (one per attempt), with what the client made of it: `verdict` says whether it was
+   * accepted or will be retried (lock timeout, refused CSRF token, stale id) or held (expired). `response` is a
+   * clone the listener may read; it is only made when somebody listens (the debug overlay and diagnostics do).
    */
-  'request:response': RequestEvent & { response: Response };
+  'request:response': RequestEvent & { response: Response; verdict: ResponseVerdict };
   /** The request settled: `request.outcome` is 'ok' or the error's name, and `error` the error. */
   'request:end': RequestEvent & { error: unknown };
 };
@@ -77,6 +83,7 @@ export const sessionEventKinds = [
   'start',
   'rotate',
   'expire',
+  'end',
   'resume',
   'give-up',
 ] as const satisfies readonly SessionEventKind[];

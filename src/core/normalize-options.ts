@@ -53,6 +53,7 @@ export const normalizeSessionOptions = (
     protocol: {
       fingerprint: raw.protocol?.fingerprint ?? 'X-Session-Fp',
       expired: raw.protocol?.expired ?? 'X-Session-Expired',
+      ended: raw.protocol?.ended ?? 'X-Session-End',
       lock: raw.protocol?.lock ?? 'X-Session-Lock',
       ttl: raw.protocol?.ttl ?? 'X-Session-Ttl',
       lockWait: raw.protocol?.lockWait ?? 'X-Session-Lock-Wait',

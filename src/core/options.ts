@@ -46,6 +46,8 @@ export type ProtocolHeaders = {
   fingerprint: string;
   /** @default 'X-Session-Expired' */
   expired: string;
+  /** `1` on a logout's answer: the session ended on purpose. @default 'X-Session-End' */
+  ended: string;
   /** @default 'X-Session-Lock' */
   lock: string;
   /** @default 'X-Session-Ttl' */
@@ -257,7 +259,8 @@ export type SessionRequestOptions = KyOptions & {
   rotatesSession?: boolean;
   /**
    * This request ends the session (logout): it runs alone like `rotatesSession`, and on success the session is
-   * marked expired here and in every other tab.
+   * marked `'ended'` here and in every other tab (`session:end`): a logout is not an expiry, so nothing is held and
+   * `onExpired` runs only if a later request is refused by the server.
    * @default false
    */
   endsSession?: boolean;

@@ -104,15 +104,13 @@ const observe = (
   fromCookie: string | undefined,
 ): ResponseVerdict => {
   const { options, store } = runtime;
-  // A response without a session whose answer deleted the readable session cookie (a logout): the session this
-  // tab knew has ended. (An HttpOnly cookie was never readable, so its absence says nothing.)
+  // A logout: the server says so, or the answer deleted the readable session cookie and names no session. (An
+  // HttpOnly cookie was never readable, so its absence says nothing.)
   if (
-    !fromHeader &&
-    !fromCookie &&
-    runtime.cookieFingerprint.wasReadable() &&
-    store.state.status === 'active'
+    response.headers.get(options.protocol.ended) === '1' ||
+    (!fromHeader && !fromCookie && runtime.cookieFingerprint.wasReadable() && store.state.status === 'active')
   ) {
-    store.expire(snapshot(state.record));
+    store.end(snapshot(state.record));
     return 'ok';
   }
   const { barrier } = state.ticket;

@@ -3,7 +3,11 @@ import type { Deadline } from '../utils/deadline.js';
 import type { LockRetryOptions } from './options.js';
 import type { RequestRecord } from './request-info.js';
 
-/** What the transport learnt from the last response, for nextStep() to act on. */
+/**
+ * What the client made of a response: `'ok'` (accepted and delivered), `'lock-timeout'` (sent again after a
+ * wait), `'expired'` (held for `onExpired`), `'stale-expired'` (sent with an id from before a rotation: sent again),
+ * `'csrf'` (the token was refused: sent again with a fresh one).
+ */
 export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired' | 'csrf';
 
 /** Everything the client tracks about one session request across its attempts. */
@@ -29,6 +33,6 @@ export type RequestState = {
   csrfSent?: string | undefined;
   /** Replayed once with a fresh CSRF token after a refusal. */
   csrfReplayed?: boolean;
-  /** A logout: on success the session is marked expired (here and in the other tabs). */
+  /** A logout: on success the session is marked ended (here and in the other tabs). */
   endsSession?: boolean;
 };

@@ -137,7 +137,10 @@ const observeForeign =
     record.status = response.status;
     config.runtime.emitter.emit(
       'request:response',
-      Object.assign(requestEvent(config.runtime, record), { response: response.clone() }),
+      Object.assign(requestEvent(config.runtime, record), {
+        response: response.clone(),
+        verdict: 'ok' as const,
+      }),
     );
     return response;
   };

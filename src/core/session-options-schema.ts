@@ -68,6 +68,7 @@ export const sessionOptionsSchema = object(
       {
         fingerprint: headerName,
         expired: headerName,
+        ended: headerName,
         lock: headerName,
         ttl: headerName,
         lockWait: headerName,

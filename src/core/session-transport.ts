@@ -60,15 +60,17 @@ export const createSessionTransport =
       // The verdict is read before the next request may go.
       try {
         record.status = response.status;
-        if (emitter.has('request:response')) {
-          emitter.emit(
-            'request:response',
-            Object.assign(requestEvent(runtime, record), { response: response.clone() }),
-          );
-        }
+        // Cloned before the verdict may read the body (an HTML page where JSON was asked for).
+        const observed = emitter.has('request:response') ? response.clone() : undefined;
         const verdict = readVerdict(runtime, state, request, response);
         state.verdict = typeof verdict === 'string' ? verdict : await verdict;
-        if (state.verdict === 'ok' && state.endsSession && response.ok) store.expire(snapshot(record));
+        if (state.verdict === 'ok' && state.endsSession && response.ok) store.end(snapshot(record));
+        if (observed) {
+          emitter.emit(
+            'request:response',
+            Object.assign(requestEvent(runtime, record), { response: observed, verdict: state.verdict }),
+          );
+        }
         // It will be sent again (or fail): keep its place so the requests queued after it do not overtake it.
         if (state.verdict !== 'ok') queue.reserve(state.ticket);
       } finally {

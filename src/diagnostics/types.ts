@@ -56,7 +56,14 @@ export type Observation =
     }
   | { type: 'lock-wait'; at: number; request: RequestInfo; lockWaitMs: number }
   | { type: 'lock-retry'; at: number; request: RequestInfo; attempt: number; delayMs: number }
-  | { type: 'not-resumed'; at: number; session: SessionState; newIdsInARow: number; message: string }
+  | {
+      type: 'not-resumed';
+      at: number;
+      session: SessionState;
+      request?: RequestInfo | undefined;
+      newIdsInARow: number;
+      message: string;
+    }
   | {
       type: 'session';
       at: number;

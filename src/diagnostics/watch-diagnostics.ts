@@ -118,8 +118,8 @@ export const watchDiagnostics = (
     client.on('lock:retry', ({ request, attempt, delayMs }) =>
       observe({ type: 'lock-retry', at: now(), request, attempt, delayMs }),
     ),
-    client.on('session:not-resumed', ({ session, newIdsInARow, message }) =>
-      observe({ type: 'not-resumed', at: now(), session, newIdsInARow, message }),
+    client.on('session:not-resumed', ({ session, request, newIdsInARow, message }) =>
+      observe({ type: 'not-resumed', at: now(), session, request, newIdsInARow, message }),
     ),
     ...sessionEventKinds.map((name) =>
       client.on(`session:${name}`, ({ session, previous, request }) =>

@@ -25,7 +25,7 @@ export const startKeepalive = (
   const tick = () => {
     schedule();
     const { store, expiry } = runtime;
-    if (store.state.status === 'expired' || expiry.holding) return;
+    if (store.state.status === 'expired' || store.state.status === 'ended' || expiry.holding) return;
     if (Date.now() - activity.lastActiveAt() > options.idleTimeout) return;
     try {
       send(options.url, {

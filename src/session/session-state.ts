@@ -12,7 +12,12 @@ export type IdSource =
  * directly as a `useSyncExternalStore` snapshot.
  */
 export type SessionState = {
-  readonly status: 'unknown' | 'active' | 'expired';
+  /**
+   * `'expired'`: the server refused the session (requests are held for `onExpired`). `'ended'`: a logout
+   * (`endsSession`, the server's `X-Session-End`, or a deleted session cookie): nothing is held, and the next
+   * requests run `onExpired` only if the server refuses them.
+   */
+  readonly status: 'unknown' | 'active' | 'expired' | 'ended';
   /** First 16 hex chars of sha256(session id). Never the id itself. `null` until an id is seen. */
   readonly fingerprint: string | null;
   /** When the current status (or session) began, ms since the epoch. */

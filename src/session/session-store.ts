@@ -52,8 +52,8 @@ export class SessionStore {
     const previous = this.#state;
     if (previous.fingerprint === fingerprint) {
       this.#newIdsInARow = 0;
-      // The expired id still answering is not a new login: only a new id or a resume ends an expiry.
-      if (previous.status === 'expired') return;
+      // The expired (or logged-out) id still answering is not a new login: only a new id or a resume ends it.
+      if (previous.status === 'expired' || previous.status === 'ended') return;
       if (previous.status !== 'active' || previous.source !== source) {
         this.#set({
           ...previous,
@@ -76,7 +76,7 @@ export class SessionStore {
       source,
     });
     this.#emit(rotated ? 'session:rotate' : 'session:start', previous, describe?.());
-    this.#countNewId(previous, expected);
+    this.#countNewId(previous, expected, describe);
   }
 
   /** The server no longer accepts the session. */
@@ -94,6 +94,15 @@ export class SessionStore {
       source: previous.source,
     });
     if (previous.status !== 'expired') this.#emit('session:expire', previous, request);
+  }
+
+  /** A logout: the session ended on purpose. Unlike an expiry, nothing is held for `onExpired`. */
+  end(request: RequestInfo | undefined): void {
+    const previous = this.#state;
+    if (previous.status === 'ended') return;
+    this.#epoch++;
+    this.#set({ ...previous, status: 'ended', since: this.#now(), rotations: 0, expiresAt: null });
+    this.#emit('session:end', previous, request);
   }
 
   /** onExpired resolved 'resume'; the next response tells whether a session is active. */
@@ -122,6 +131,7 @@ export class SessionStore {
     this.#newIdsInARow = 0;
     this.#set({ ...next, source: previous.source === 'none' ? next.source : previous.source });
     if (next.status === 'expired') this.#emit('session:expire', previous, undefined);
+    else if (next.status === 'ended') this.#emit('session:end', previous, undefined);
     else this.#emit(previous.status === 'active' ? 'session:rotate' : 'session:start', previous, undefined);
   }
 
@@ -140,18 +150,19 @@ export class SessionStore {
 
   /** The session's time to live as the server (or the configured lifetime) says. */
   touch(ttlMs: number | undefined): void {
-    if (ttlMs === undefined || this.#state.status === 'expired') return;
+    if (ttlMs === undefined || this.#state.status === 'expired' || this.#state.status === 'ended') return;
     const expiresAt = this.#now() + ttlMs;
     // Small moves are not worth a notification to every subscriber.
     if (this.#state.expiresAt !== null && Math.abs(this.#state.expiresAt - expiresAt) < 1000) return;
     this.#set({ ...this.#state, expiresAt });
   }
 
-  #countNewId(previous: SessionState, expected: boolean): void {
+  #countNewId(previous: SessionState, expected: boolean, describe: (() => RequestInfo) | undefined): void {
     this.#newIdsInARow = previous.fingerprint === null || expected ? 0 : this.#newIdsInARow + 1;
     if (this.#newIdsInARow === notResumedThreshold) {
       this.#emitter.emit('session:not-resumed', {
         session: this.#state,
+        request: describe?.(),
         newIdsInARow: this.#newIdsInARow,
         message:
           'The server sent a new session id on every response: the session is not being resumed. ' +
@@ -183,7 +194,13 @@ export class SessionStore {
   }
 
   #emit(
-    name: 'session:start' | 'session:rotate' | 'session:expire' | 'session:resume' | 'session:give-up',
+    name:
+      | 'session:start'
+      | 'session:rotate'
+      | 'session:expire'
+      | 'session:end'
+      | 'session:resume'
+      | 'session:give-up',
     previous: SessionState,
     request: RequestInfo | undefined,
   ): void {

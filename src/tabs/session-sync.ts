@@ -4,9 +4,9 @@ import type { SessionState } from '../session/session-state.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { TabChannel } from './tab-channel.js';
 
-/** Whether a remote expiry is about an id this tab has since replaced (then it is stale and ignored). */
+/** Whether a remote expiry or logout is about an id this tab has since replaced (then it is stale and ignored). */
 const staleExpiry = (local: SessionState, remote: SessionState): boolean =>
-  remote.status === 'expired' &&
+  (remote.status === 'expired' || remote.status === 'ended') &&
   local.fingerprint !== null &&
   remote.fingerprint !== null &&
   local.fingerprint !== remote.fingerprint;

@@ -59,6 +59,7 @@ export const recordEvents = (target: ReturnType<typeof createSessionClient>) => 
     'session:start',
     'session:rotate',
     'session:expire',
+    'session:end',
     'session:resume',
     'session:give-up',
     'session:not-resumed',

@@ -32,6 +32,7 @@ export const openTab = async (
         'session:start',
         'session:rotate',
         'session:expire',
+        'session:end',
         'session:resume',
         'session:give-up',
         'lock:retry',

@@ -49,7 +49,7 @@ describe('shared session state', () => {
     expect(events).not.toContain('session:expire');
   });
 
-  test('a logout in one tab shows the session expired in the others without a request', async () => {
+  test('a logout in one tab shows the session ended in the others without a request', async () => {
     const a = tab();
     const b = tab();
     await login(a);
@@ -57,9 +57,9 @@ describe('shared session state', () => {
     const events = recordEvents(b);
     const requestsBefore = sent.length;
     await a.post('/api/logout', { endsSession: true });
-    expect(a.session.status).toBe('expired');
-    await vi.waitFor(() => expect(b.session.status).toBe('expired'));
-    expect(events).toEqual(['session:expire']);
+    expect(a.session.status).toBe('ended');
+    await vi.waitFor(() => expect(b.session.status).toBe('ended'));
+    expect(events).toEqual(['session:end']);
     expect(sent.length).toBe(requestsBefore + 1);
   });
 

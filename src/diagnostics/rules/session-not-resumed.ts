@@ -33,7 +33,9 @@ export const sessionNotResumed: Rule = (context) => {
     ) {
       see(observation.session.fingerprint, observation.request?.rotatesSession ?? false);
       if (observation.request) where = label(observation.request, context);
-    } else if (observation.type !== 'not-resumed') return;
+    } else if (observation.type === 'not-resumed') {
+      if (observation.request) where = label(observation.request, context);
+    } else return;
     const fromEvent = observation.type === 'not-resumed';
     if (reported || (!fromEvent && inARow < threshold)) return;
     reported = true;
@@ -42,7 +44,7 @@ export const sessionNotResumed: Rule = (context) => {
       severity: 'error',
       title: 'The session is not resumed',
       detail: fromEvent
-        ? `${observation.newIdsInARow} responses in a row carried a new session id. ${observation.message}`
+        ? `${observation.newIdsInARow} responses in a row carried a new session id${where ? ` (last: ${where})` : ''}. ${observation.message}`
         : `${inARow} responses in a row carried a new session id (last: ${where}): the server starts a new session every time.`,
       fix,
       ...('request' in observation && observation.request ? { requestId: observation.request.id } : {}),
