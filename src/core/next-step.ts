@@ -14,12 +14,13 @@ export const nextStep = async (
   runtime: SessionRuntime,
   state: RequestState,
   request: Request,
-  response: Response,
+  /** Undefined for an attempt the expiry's drain stopped before its answer came. */
+  response: Response | undefined,
 ): Promise<number | undefined> => {
   const { record, deadline } = state;
   const label = { method: request.method, url: request.url };
 
-  if (state.verdict === 'lock-timeout') {
+  if (state.verdict === 'lock-timeout' && response) {
     const { lockRetry } = state;
     const attempt = record.lockRetries + 1;
     const delayMs = lockRetryDelay(attempt, response.headers.get('retry-after'), lockRetry);
@@ -33,7 +34,7 @@ export const nextStep = async (
     return delayMs;
   }
 
-  if (state.verdict === 'csrf') {
+  if (state.verdict === 'csrf' && response) {
     // The token was refused: fetch a fresh one (once for every request waiting) and send the request again.
     state.csrfReplayed = true;
     const fresh = await runtime.csrf?.refresh(state.csrfSent);
@@ -57,7 +58,7 @@ export const nextStep = async (
   if (state.expiryReplayed) throw new SessionExpiredError(label, 'replayed-once', { response });
   record.held = true;
   deadline.pause();
-  const outcome = await runtime.expiry.decide(runtime.queue.heldCount() + 1, state.sentEpoch);
+  const outcome = await runtime.expiry.decide(state.sentEpoch);
   deadline.resume();
   if (outcome.decision !== 'resume')
     throw new SessionExpiredError(label, 'gave-up', { cause: outcome.cause, response });

@@ -30,8 +30,8 @@ export type ExpiryDecision = 'resume' | 'give-up';
 export type ExpiredContext = {
   /** The session state at the moment of expiry. */
   session: SessionState;
-  /** How many requests are waiting for the decision (held or come back expired). */
-  waiting: number;
+  /** How many requests are waiting for the decision (held or come back expired), as of when it is read. */
+  readonly waiting: number;
   /**
    * Aborted when the session is resumed in another tab (a re-login there, seen through the cross-tab channel):
    * the held requests are then sent at once and the value this handler resolves is ignored. Close the login

@@ -86,6 +86,9 @@ const readSession = (
   fromHeader: string | undefined,
   stale: boolean,
 ): Verdict => {
+  // An answer to a request that carried the dead id of the expiry being handled says nothing about the session
+  // to come: in strict mode its new id is an empty replacement session, not a login.
+  if (runtime.expiry.covers(state.sentEpoch)) return 'ok';
   // Read the cookie even when the header names the session, to know whether it is readable at all.
   const cookie = runtime.cookieFingerprint();
   if (fromHeader) return observe(runtime, state, response, stale, fromHeader, undefined);
@@ -129,5 +132,7 @@ const observe = (
   });
   // After the id is observed: a token handed out with a rotation belongs to the new id.
   runtime.csrf?.observe(response);
+  // A request made while onExpired runs showed a live session (a login of any kind): the expiry is over.
+  if (store.state.status === 'active' && runtime.expiry.holding) runtime.expiry.resumedByResponse();
   return 'ok';
 };

@@ -44,10 +44,15 @@ export class SessionRuntime {
     readonly fetch?: typeof globalThis.fetch,
   ) {
     this.store = new SessionStore(this.emitter);
-    this.expiry = new ExpiryCoordinator(this.store, () => this.queue, options.onExpired);
+    this.expiry = new ExpiryCoordinator(
+      this.store,
+      () => this.queue,
+      options.onExpired,
+      () => this.#nextId - 1,
+    );
     this.queue = new RequestQueue(
       createConcurrencyLimit(options.concurrency),
-      () => this.expiry.holding || this.#pauses > 0,
+      (ticket) => (this.#pauses > 0 ? 'hold' : this.expiry.gate(ticket)),
       options.lockHandoffDelay,
     );
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);

@@ -1,4 +1,6 @@
 import { type Input, TimeoutError } from 'ky';
+import { drainedByExpiry } from '../session/expiry-coordinator.js';
+import { sleep } from '../utils/sleep.js';
 import { nextStep } from './next-step.js';
 import { markOwn } from './own-request.js';
 import { readVerdict } from './read-verdict.js';
@@ -29,10 +31,10 @@ export const createSessionTransport =
     // ky always hands its fetch a Request.
     let request = input as Request;
     const { deadline, record } = state;
-    const { emitter, store, queue } = runtime;
-    const signal = state.callerCanAbort ? deadline.follow(request.signal) : deadline.signal;
+    const { emitter, store, queue, expiry } = runtime;
+    let signal = state.callerCanAbort ? deadline.follow(request.signal) : deadline.signal;
     const timedOut = (error: unknown) => (deadline.expired ? new TimeoutError(request) : error);
-    const sendInit = markOwn(init, signal);
+    let sendInit = markOwn(init, signal);
     const send = baseFetch ?? globalThis.fetch;
     // One attempt per turn of the loop, written out here rather than as a function: each async call would cost
     // every request another promise and another turn of the event loop.
@@ -43,19 +45,36 @@ export const createSessionTransport =
       const turn = takeTurn(runtime, state, signal);
       const release =
         typeof turn === 'function' ? turn : await turn.catch((error) => Promise.reject(timedOut(error)));
-      let response: Response;
+      let response: Response | undefined;
       try {
         if (runtime.csrf) state.csrfSent = await runtime.csrf.stamp(request);
         state.sentEpoch = store.epoch;
         record.attempts++;
         if (emitter.has('request:start')) emitter.emit('request:start', requestEvent(runtime, record));
         const fault = runtime.faults.length > 0 ? runtime.faults.shift() : undefined;
-        response =
-          (fault && simulatedResponse(fault, runtime.options.protocol)) ?? (await send(request, sendInit));
+        if (fault) response = simulatedResponse(fault, runtime.options.protocol);
+        if (!response) {
+          expiry.track(state);
+          try {
+            response = await send(request, sendInit);
+          } finally {
+            expiry.untrack(state);
+          }
+        }
         if (fault === 'rotate') store.simulateRotation(snapshot(record));
       } catch (error) {
         release();
-        throw timedOut(error);
+        if (signal.reason !== drainedByExpiry || !signal.aborted) throw timedOut(error);
+        // Stopped by the expiry's drain: it carried the dead id. Held like an expired answer, then sent again.
+        queue.reserve(state.ticket);
+        state.verdict = 'expired';
+        signal = deadline.signal;
+        sendInit = markOwn(init, signal);
+      }
+      if (!response) {
+        await nextStep(runtime, state, request, undefined);
+        request = spare;
+        continue;
       }
       // The verdict is read before the next request may go.
       try {
@@ -84,17 +103,3 @@ export const createSessionTransport =
       request = spare;
     }
   };
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });

@@ -6,7 +6,7 @@ import type { SessionRuntime } from './session-runtime.js';
 const now = () => Date.now();
 
 /**
- * The request's turn (limit, rotation barrier, expiry hold, the tabs' write lock): its release function at once
+ * The request's turn (limit, rotation barrier, expiry hold or lane, the tabs' write lock): its release function at once
  * when nothing stands in the way, as for most requests, or else a promise of it.
  */
 export const takeTurn = (
@@ -16,12 +16,15 @@ export const takeTurn = (
 ): (() => void) | Promise<() => void> => {
   const { queue, expiry } = runtime;
   const { record, ticket, deadline } = state;
-  if (expiry.holding && !ticket.bypassHold) {
+  // Held for the expiry's decision: that wait does not count against the deadline.
+  const held = expiry.holding && expiry.gate(ticket) === 'hold';
+  if (held) {
     record.held = true;
     deadline.pause();
-    void expiry.decide(queue.heldCount() + 1);
   }
   const granted = queue.acquire(ticket, signal);
+  // Once in line, so that onExpired is told it waits.
+  if (held) expiry.need();
   // A write (or a login) holds the tabs' shared write lock from send until its response is read.
   const tabLock = ticket.mode === 'write' || ticket.barrier ? runtime.tabs.writeLock : undefined;
   if (typeof granted === 'function' && !tabLock) {

@@ -47,7 +47,7 @@ export const startLifecycle = (runtime: SessionRuntime, send: Send): void => {
       rechecking = false;
     }
     // The requests held for the check did not ask onExpired themselves.
-    if (runtime.expiry.holding && queue.heldCount() > 0) void runtime.expiry.decide(queue.heldCount());
+    if (queue.heldCount() > 0) runtime.expiry.need();
     timer.schedule();
   };
   const wake = watchForWake(

@@ -1,5 +1,11 @@
 import type { ConcurrencyLimit } from './concurrency-limit.js';
 
+/**
+ * How the session lets a request go: `'open'` as usual, `'hold'` until the expiry is decided, `'lane'` alone (while
+ * onExpired runs, the page's requests go one at a time, each answer read before the next is sent).
+ */
+export type Gate = 'open' | 'hold' | 'lane';
+
 /** One request waiting for its turn. */
 export type QueueTicket = {
   /** Order of creation; a retried request keeps its number and so its place. */
@@ -9,7 +15,7 @@ export type QueueTicket = {
   readonly mode: 'write' | 'read';
   /** A session-rotating request: runs alone. */
   readonly barrier: boolean;
-  /** Let through while the session is held for expiry (the login request). */
+  /** A login or logout: sent while onExpired runs even if made before, and never rejected by a give-up. */
   readonly bypassHold: boolean;
   /** For error messages. */
   readonly label: { method: string; url: string };
@@ -44,7 +50,7 @@ export class RequestQueue {
    */
   constructor(
     readonly limit: ConcurrencyLimit,
-    private readonly isHeld: () => boolean,
+    private readonly gate: (ticket: QueueTicket) => Gate,
     private readonly handoffDelay = 0,
   ) {}
 
@@ -56,9 +62,9 @@ export class RequestQueue {
     return this.#running;
   }
 
-  /** Tickets waiting because the session is held. */
+  /** Requests waiting for the expiry's decision: held in line, or come back expired and keeping their place. */
   heldCount(): number {
-    return this.#waiting.filter((waiter) => !waiter.bypassHold && !waiter.reserved).length;
+    return this.#waiting.filter((waiter) => waiter.reserved || this.gate(waiter) === 'hold').length;
   }
 
   /**
@@ -123,11 +129,11 @@ export class RequestQueue {
 
   /** Starts every waiter that may start now, in order. */
   pump(): void {
-    const held = this.isHeld();
     for (let index = 0; index < this.#waiting.length; ) {
       const waiter = this.#waiting[index]!;
-      // While held, reserved places (requests waiting for the decision) must not block the login that ends it.
-      if (held && (!waiter.bypassHold || waiter.reserved)) {
+      const gate = this.gate(waiter);
+      // Held requests, and places kept for requests waiting for the decision, must not block the login behind them.
+      if (gate === 'hold' || (gate === 'lane' && waiter.reserved)) {
         index++;
         continue;
       }
@@ -139,8 +145,9 @@ export class RequestQueue {
 
   #canStart(ticket: QueueTicket): boolean {
     if (this.#barrier) return false;
-    if (!ticket.bypassHold && this.isHeld()) return false;
-    if (ticket.barrier) return this.#running === 0;
+    const gate = this.gate(ticket);
+    if (gate === 'hold') return false;
+    if (gate === 'lane' || ticket.barrier) return this.#running === 0;
     if (ticket.mode === 'read') return true;
     if (this.#writes > 0 && this.#handoffUntil > Date.now()) return false;
     return this.#writes < this.limit.current;

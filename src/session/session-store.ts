@@ -105,7 +105,10 @@ export class SessionStore {
     this.#emit('session:end', previous, request);
   }
 
-  /** onExpired resolved 'resume'; the next response tells whether a session is active. */
+  /**
+   * The expiry is over ('resume', or a response showed a new session): the next response tells whether a session
+   * is active.
+   */
   resume(): void {
     const previous = this.#state;
     this.#epoch++;
@@ -144,7 +147,9 @@ export class SessionStore {
     this.#emit('session:rotate', previous, request);
   }
 
+  /** onExpired gave up. Requests sent from now on belong to a new attempt at the session. */
   giveUp(): void {
+    this.#epoch++;
     this.#emit('session:give-up', this.#state, undefined);
   }
 

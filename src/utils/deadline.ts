@@ -7,7 +7,7 @@ const clock = new DeadlineClock();
  * may take minutes with) does not count.
  */
 export class Deadline {
-  readonly #controller = new AbortController();
+  #controller = new AbortController();
   readonly #reason: () => unknown;
   /** Milliseconds left while paused. */
   #remaining: number;
@@ -91,6 +91,18 @@ export class Deadline {
     this.#aborted = true;
     this.pause();
     this.#controller.abort(reason);
+  }
+
+  /**
+   * Aborts the attempt in flight with `reason` while the request lives on: later attempts get a fresh signal
+   * (`signal` after this call). The expiry's drain uses it to stop a request sent with a dead session id, so that
+   * its answer (and its Set-Cookie) never reaches the cookie jar, and send it again after the login.
+   */
+  interrupt(reason: unknown): void {
+    if (this.#aborted) return;
+    const current = this.#controller;
+    this.#controller = new AbortController();
+    current.abort(reason);
   }
 
   /** Stops the clock for good once the request has settled. */

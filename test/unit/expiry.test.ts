@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, test, vi } from 'vitest';
-import { isSessionExpiredError, type SessionClient } from '../../src/index.js';
+import { type ExpiredContext, isSessionExpiredError, type SessionClient } from '../../src/index.js';
 import { addNotes, client, login, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 const { php, sent } = useMockPhp();
@@ -45,30 +45,63 @@ describe('expiry with onExpired', () => {
   });
 
   test('onExpired runs once for many parallel requests, and held requests are not sent before it decides', async () => {
-    let decide!: (value: 'resume') => void;
-    const decision = new Promise<'resume'>((resolve) => {
-      decide = resolve;
+    let openDialog!: () => void;
+    const dialog = new Promise<void>((resolve) => {
+      openDialog = resolve;
     });
-    const onExpired = vi.fn(async () => {
+    const onExpired = vi.fn(async (): Promise<'resume'> => {
+      await dialog;
       await login(session);
-      return decision;
+      return 'resume';
     });
     // One write at a time, so the server also runs them in the order they are sent.
     const session: SessionClient = client({ onExpired, concurrency: 1 });
     await login(session);
     php.expireAll();
-    const first = session.post('/api/notes', { body: 'first' });
+    // 'first' goes; the other three wait behind it and are held once it comes back expired.
+    const requests = ['first', 'a', 'b', 'c'].map((body) => session.post('/api/notes', { body }));
     await vi.waitFor(() => expect(onExpired).toHaveBeenCalled());
     const sentBefore = sent.length;
-    const later = ['a', 'b', 'c'].map((body) => session.post('/api/notes', { body }));
     await sleep(50);
     expect(sent.length).toBe(sentBefore);
     // The three held, and the first keeping its place for its replay.
     expect(session.stats.queued).toBe(4);
-    decide('resume');
-    await Promise.all([first, ...later]);
+    expect((onExpired.mock.calls[0] as unknown as [ExpiredContext])[0].waiting).toBe(4);
+    openDialog();
+    await Promise.all(requests);
     expect(onExpired).toHaveBeenCalledTimes(1);
     expect(await session.get('/api/notes').json()).toEqual(['first', 'a', 'b', 'c']);
+  });
+
+  test('requests made while onExpired runs are sent one at a time, and the expired ones wait for its decision', async () => {
+    let openDialog!: () => void;
+    const dialog = new Promise<void>((resolve) => {
+      openDialog = resolve;
+    });
+    const onExpired = vi.fn(async (): Promise<'resume'> => {
+      await dialog;
+      await login(session);
+      return 'resume';
+    });
+    // One write at a time, so the server runs the replays in the order they are sent.
+    const session: SessionClient = client({ onExpired, concurrency: 1 });
+    await login(session);
+    php.expireAll();
+    const first = session.post('/api/notes', { body: 'first' });
+    await vi.waitFor(() => expect(onExpired).toHaveBeenCalled());
+    // A poll and a save made while the login dialog is open: each goes alone and comes back expired.
+    const during = ['x', 'y'].map((body) => session.post('/api/notes', { body }));
+    await vi.waitFor(() =>
+      expect(php.log.filter((entry) => entry.bodyText === 'x' || entry.bodyText === 'y')).toHaveLength(2),
+    );
+    const lane = php.log.filter((entry) => entry.bodyText === 'x' || entry.bodyText === 'y');
+    expect(lane.map((entry) => entry.status)).toEqual([401, 401]);
+    // Each answer was read before the next was sent.
+    expect(lane[1]!.startedAt).toBeGreaterThanOrEqual(lane[0]!.endedAt);
+    openDialog();
+    await Promise.all([first, ...during]);
+    expect(onExpired).toHaveBeenCalledTimes(1);
+    expect(await session.get('/api/notes').json()).toEqual(['first', 'x', 'y']);
   });
 
   test("'give-up' rejects every held request with SessionExpiredError and sends none of them", async () => {
@@ -145,25 +178,26 @@ describe('expiry with onExpired', () => {
   });
 
   test('an abort signal removes a held request without it ever being sent', async () => {
-    let decide!: (value: 'resume') => void;
-    const session: SessionClient = client({
-      onExpired: async () => {
-        await login(session);
-        return new Promise<'resume'>((resolve) => {
-          decide = resolve;
-        });
-      },
+    let openDialog!: () => void;
+    const dialog = new Promise<void>((resolve) => {
+      openDialog = resolve;
     });
+    const onExpired = vi.fn(async (): Promise<'resume'> => {
+      await dialog;
+      await login(session);
+      return 'resume';
+    });
+    const session: SessionClient = client({ onExpired, concurrency: 1 });
     await login(session);
     php.expireAll();
     const first = session.post('/api/notes', { body: 'first' });
-    await vi.waitFor(() => expect(decide).toBeDefined());
     const controller = new AbortController();
+    // Waits behind 'first' and is held once 'first' comes back expired.
     const aborted = session.post('/api/notes', { body: 'aborted', signal: controller.signal });
-    await sleep(10);
+    await vi.waitFor(() => expect(onExpired).toHaveBeenCalled());
     controller.abort();
     await expect(aborted).rejects.toThrow();
-    decide('resume');
+    openDialog();
     await first;
     expect(php.log.some((entry) => entry.bodyText === 'aborted')).toBe(false);
     expect(await session.get('/api/notes').json()).toEqual(['first']);

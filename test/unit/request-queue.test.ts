@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createConcurrencyLimit } from '../../src/queue/concurrency-limit.js';
 import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
 
@@ -23,7 +23,7 @@ const adaptive = { initial: 2, min: 1, max: 4, lockWaitThreshold: 50 };
 
 describe('request queue', () => {
   test('writes beyond the limit wait and start in FIFO order as slots free', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open');
     const signal = new AbortController().signal;
     const started: number[] = [];
     const tickets = [ticket(), ticket(), ticket()];
@@ -42,7 +42,7 @@ describe('request queue', () => {
   });
 
   test('after a write ends while another waits for the lock, the next write waits the hand-off delay', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => false, 40);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => 'open', 40);
     const signal = new AbortController().signal;
     const holder = take(queue, ticket(), signal);
     take(queue, ticket(), signal);
@@ -60,7 +60,7 @@ describe('request queue', () => {
   });
 
   test('with no other write in flight the next write goes at once', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false, 1000);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open', 1000);
     const signal = new AbortController().signal;
     const holder = take(queue, ticket(), signal);
     const next = take(queue, ticket(), signal);
@@ -74,7 +74,7 @@ describe('request queue', () => {
   });
 
   test('higher priority goes first, FIFO within a priority', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open');
     const signal = new AbortController().signal;
     const first = take(queue, ticket(), signal);
     const order: string[] = [];
@@ -97,7 +97,7 @@ describe('request queue', () => {
   });
 
   test('reads do not count against the limit but keep their place behind a waiting write', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open');
     const signal = new AbortController().signal;
     const write = take(queue, ticket(), signal);
     expect(write.immediate).toBe(true);
@@ -115,7 +115,7 @@ describe('request queue', () => {
   });
 
   test('a barrier waits for the requests in flight and runs alone', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 4 }), () => false);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 4 }), () => 'open');
     const signal = new AbortController().signal;
     const inFlight = take(queue, ticket(), signal);
     const barrier = take(queue, ticket({ barrier: true }), signal);
@@ -136,7 +136,7 @@ describe('request queue', () => {
   });
 
   test('an aborted ticket leaves the queue without ever starting', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => false);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open');
     const first = take(queue, ticket(), new AbortController().signal);
     const controller = new AbortController();
     const aborted = take(queue, ticket(), controller.signal);
@@ -147,14 +147,32 @@ describe('request queue', () => {
     expect(queue.inFlight).toBe(0);
   });
 
-  test('held tickets wait while the session is held; bypassing tickets go', async () => {
+  test('held tickets wait while the session is held, and lane tickets behind them go one at a time', async () => {
     let held = true;
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => held);
+    const gate = (item: QueueTicket) =>
+      !held ? 'open' : item.bypassHold || item.seq > 10_000 ? 'lane' : 'hold';
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), gate);
     const signal = new AbortController().signal;
     const heldTicket = take(queue, ticket(), signal);
     const login = take(queue, ticket({ barrier: true, bypassHold: true }), signal);
+    const laneA = take(queue, ticket({ seq: 10_001 }), signal);
+    const laneB = take(queue, ticket({ seq: 10_002, mode: 'read' }), signal);
     expect(heldTicket.immediate).toBe(false);
-    (await login.turn)();
+    const order: string[] = [];
+    void laneA.turn.then((release) => {
+      order.push('a');
+      release();
+    });
+    void laneB.turn.then((release) => {
+      order.push('b');
+      release();
+    });
+    const releaseLogin = await login.turn;
+    await Promise.resolve();
+    // The lane is one at a time: nothing else starts while the login is in flight, even a read.
+    expect(order).toEqual([]);
+    releaseLogin();
+    await vi.waitFor(() => expect(order).toEqual(['a', 'b']));
     expect(queue.size).toBe(1);
     held = false;
     queue.pump();
@@ -163,7 +181,7 @@ describe('request queue', () => {
   });
 
   test('rejectHeld rejects every held ticket with the given error', async () => {
-    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => true);
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => 'hold');
     const signal = new AbortController().signal;
     const a = take(queue, ticket(), signal);
     const b = take(queue, ticket({ mode: 'read' }), signal);
