@@ -57,7 +57,7 @@ export const syncSessionAcrossTabs = (
   const resumed = () => {
     adopting = true;
     try {
-      expiry.resumedElsewhere();
+      expiry.decidedElsewhere({ decision: 'resume' });
     } finally {
       adopting = false;
     }

@@ -9,7 +9,15 @@ export type TabMessage =
   /** A new CSRF token for the shared session. */
   | { type: 'csrf'; token: string; fingerprint: string | null }
   /** User activity in a tab (`at`: the last input while visible; null: the tab is hidden or closing). */
-  | { type: 'activity'; at: number | null };
+  | { type: 'activity'; at: number | null }
+  /** The expired session needs a decision: tabs with an `onExpired` become candidates to show the login. */
+  | { type: 'expiry-need' }
+  /** The tab running `onExpired` is alive, and whether the user can see it (repeated while it runs). */
+  | { type: 'expiry-handling'; visible: boolean }
+  /** The handling tab's `onExpired` gave up: every tab rejects its held requests. */
+  | { type: 'expiry-give-up' }
+  /** A mutex between the tabs where Web Locks are missing (claim, hold, release). */
+  | { type: 'mutex'; name: string; op: 'claim' | 'held' | 'released'; at?: number };
 
 type Envelope = { from: string; message: TabMessage };
 

@@ -3,9 +3,12 @@ import type { NormalizedTabs } from '../core/options.js';
 import type { ExpiryCoordinator } from '../session/expiry-coordinator.js';
 import type { SessionStore } from '../session/session-store.js';
 import { CrossTabWriteLock } from './cross-tab-write-lock.js';
+import { ExpiryElection } from './expiry-election.js';
+import { FlightLock } from './flight-lock.js';
 import { LeaderElection } from './leader-election.js';
 import { syncSessionAcrossTabs } from './session-sync.js';
 import { TabChannel } from './tab-channel.js';
+import { channelMutex, webLocksMutex } from './tab-mutex.js';
 import { webLocks } from './web-locks.js';
 
 /** What a session runtime uses to behave as one citizen of the session among the origin's tabs. */
@@ -28,6 +31,7 @@ export const createTabServices = (
   const name = tabs?.name ?? 'session-fetch';
   const channel = tabs?.sync ? new TabChannel(name) : undefined;
   const stopSync = channel ? syncSessionAcrossTabs(channel, store, emitter, expiry) : () => {};
+  const election = channel?.connected ? electOneHandler(channel, name, expiry) : undefined;
   const leader = new LeaderElection(`${name}:leader`);
   const offLeader = leader.onChange((isLeader) => {
     if (emitter.has('tabs:leader')) emitter.emit('tabs:leader', { leader: isLeader, session: store.state });
@@ -41,10 +45,21 @@ export const createTabServices = (
         ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout)
         : undefined,
     dispose: () => {
+      election?.dispose();
       stopSync();
       offLeader();
       leader.stop();
       channel?.close();
     },
   };
+};
+
+/** One onExpired for every tab of the session: Web Locks where present, else the channel's own mutex. */
+const electOneHandler = (channel: TabChannel, name: string, expiry: ExpiryCoordinator) => {
+  const locks = webLocks();
+  const mutex = locks ? webLocksMutex(locks, `${name}:expiry`) : channelMutex(channel, `${name}:expiry`);
+  const flight = locks ? new FlightLock(locks, `${name}:flight`) : undefined;
+  const election = new ExpiryElection(channel, mutex, flight, expiry);
+  expiry.arbiter = election;
+  return election;
 };
