@@ -45,7 +45,8 @@ export function cleanCookieHeader(request: Request, httpOnlyNames: ReadonlySet<s
 /**
  * msw handlers serving `server` under `baseUrl` (e.g. `http://localhost:3000`). The answer is an
  * msw `HttpResponse`, so msw writes its Set-Cookie into `document.cookie` (happy-dom, jsdom) and
- * into its own cookie store; the next request gets them back through `cleanCookieHeader`.
+ * into its own cookie store; the next request gets them back through `cleanCookieHeader`. The
+ * answer to a request aborted meanwhile is dropped, cookies and all, as a browser drops it.
  */
 export function toMswHandlers(server: Pick<PhpServer, 'handle' | 'options'>, options: { baseUrl: string }) {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -57,6 +58,8 @@ export function toMswHandlers(server: Pick<PhpServer, 'handle' | 'options'>, opt
       if (header) request.headers.set('Cookie', header);
       else request.headers.delete('Cookie');
       const response = await server.handle(request);
+      // A browser drops the answer of an aborted fetch, Set-Cookie included; msw would still store its cookies.
+      if (request.signal?.aborted) return HttpResponse.error();
       const body = response.body === null ? null : await response.arrayBuffer();
       return new HttpResponse(body, {
         status: response.status,
