@@ -1,4 +1,5 @@
 import type { ExpiryArbiter, ExpiryOutcome, RunHandler } from '../session/expiry-arbiter.js';
+import { linkedSignal } from '../utils/linked-signal.js';
 import { sleep } from '../utils/sleep.js';
 import type { FlightLock } from './flight-lock.js';
 import type { TabChannel } from './tab-channel.js';
@@ -12,7 +13,17 @@ const hungMs = 5000;
 /** How long the other tabs' requests with the dead id are waited for (they abort theirs after 750 ms). */
 const drainOthersMs = 1500;
 
-const visible = () => (globalThis.document?.visibilityState ?? 'visible') === 'visible';
+/** Whether the user can see this tab, and its changes. */
+export type Visibility = { visible(): boolean; onChange(listener: () => void): () => void };
+
+/** The page's `document.visibilityState` (visible where there is no document). */
+export const documentVisibility: Visibility = {
+  visible: () => (globalThis.document?.visibilityState ?? 'visible') === 'visible',
+  onChange: (listener) => {
+    globalThis.document?.addEventListener?.('visibilitychange', listener);
+    return () => globalThis.document?.removeEventListener?.('visibilitychange', listener);
+  },
+};
 
 /** The coordinator's side, as the election needs it. */
 export type ElectionHost = {
@@ -33,45 +44,54 @@ export type ElectionHost = {
 export class ExpiryElection implements ExpiryArbiter {
   /** The handling tab, as last heard: whether it is visible, and when. */
   #handler: { visible: boolean; heardAt: number } | undefined;
-  readonly #wake = new Set<() => void>();
-  readonly #stop: () => void;
+  readonly #changed = new Set<() => void>();
+  readonly #disposed = new AbortController();
+  readonly #stop: Array<() => void>;
 
   constructor(
     private readonly channel: TabChannel,
     private readonly mutex: TabMutex,
     private readonly flight: FlightLock | undefined,
     host: ElectionHost,
+    private readonly visibility: Visibility = documentVisibility,
   ) {
-    const offMessage = channel.on((message) => {
-      if (message.type === 'expiry-need') {
-        if (host.holding) host.need();
-      } else if (message.type === 'expiry-handling') {
-        this.#handler = { visible: message.visible, heardAt: Date.now() };
-      } else if (message.type === 'expiry-give-up') {
-        host.decidedElsewhere({ decision: 'give-up' });
-      }
-    });
-    const onVisibility = () => {
-      for (const wake of [...this.#wake]) wake();
-    };
-    globalThis.document?.addEventListener?.('visibilitychange', onVisibility);
-    this.#stop = () => {
-      offMessage();
-      globalThis.document?.removeEventListener?.('visibilitychange', onVisibility);
-    };
+    this.#stop = [
+      channel.on((message) => {
+        if (message.type === 'expiry-need') {
+          if (host.holding) host.need();
+        } else if (message.type === 'expiry-handling') {
+          this.#handler = { visible: message.visible, heardAt: Date.now() };
+          this.#notify();
+        } else if (message.type === 'expiry-give-up') {
+          host.decidedElsewhere({ decision: 'give-up' });
+        }
+      }),
+      visibility.onChange(() => this.#notify()),
+    ];
   }
 
-  decide(run: RunHandler, episode: AbortSignal): Promise<ExpiryOutcome> {
+  async decide(run: RunHandler, episode: AbortSignal): Promise<ExpiryOutcome> {
     this.channel.post({ type: 'expiry-need' });
-    return this.#campaign(run, episode);
+    const { signal, unlink } = linkedSignal(episode, this.#disposed.signal);
+    try {
+      return await this.#campaign(run, signal);
+    } finally {
+      unlink();
+    }
   }
 
   busy(busy: boolean): void {
     this.flight?.busy(busy);
   }
 
+  /** Leaves every election (a handling tab passes the prompt on) and stops listening. */
   dispose(): void {
-    this.#stop();
+    this.#disposed.abort();
+    for (const stop of this.#stop.splice(0)) stop();
+  }
+
+  #notify(): void {
+    for (const listener of [...this.#changed]) listener();
   }
 
   /** Waits for the turn to handle (or for the episode to end elsewhere), handles, and passes on when moved. */
@@ -81,7 +101,7 @@ export class ExpiryElection implements ExpiryArbiter {
     });
     try {
       while (!episode.aborted) {
-        if (!visible()) await this.#until(() => visible(), hiddenDelayMs, episode);
+        if (!this.visibility.visible()) await this.#visibleOr(hiddenDelayMs, episode);
         const hold = await this.#acquire(episode);
         if (!hold) break;
         const outcome = await this.#handle(run, hold, episode, ended);
@@ -96,34 +116,23 @@ export class ExpiryElection implements ExpiryArbiter {
 
   /** The election mutex, taken over from a hidden handler once this tab is visible, or from a hung one. */
   async #acquire(episode: AbortSignal): Promise<MutexHold | undefined> {
-    for (;;) {
+    if (episode.aborted) return undefined;
+    const waiting = new AbortController();
+    const { signal, unlink } = linkedSignal(episode, waiting.signal);
+    const check = () => {
+      if (this.#shouldTakeOver()) waiting.abort();
+    };
+    this.#changed.add(check);
+    const watch = setInterval(check, 500);
+    try {
+      return await this.mutex.acquire({ signal });
+    } catch {
       if (episode.aborted) return undefined;
-      const waiting = new AbortController();
-      const stopWaiting = () => waiting.abort();
-      episode.addEventListener('abort', stopWaiting, { once: true });
-      let takeOver = false;
-      const watch = setInterval(() => {
-        if (this.#shouldTakeOver()) {
-          takeOver = true;
-          waiting.abort();
-        }
-      }, 250);
-      const check = () => {
-        if (this.#shouldTakeOver()) {
-          takeOver = true;
-          waiting.abort();
-        }
-      };
-      this.#wake.add(check);
-      try {
-        return await this.mutex.acquire({ signal: waiting.signal });
-      } catch {
-        if (takeOver && !episode.aborted) return this.mutex.acquire({ signal: episode, steal: true });
-      } finally {
-        clearInterval(watch);
-        this.#wake.delete(check);
-        episode.removeEventListener('abort', stopWaiting);
-      }
+      return this.mutex.acquire({ signal: episode, steal: true });
+    } finally {
+      unlink();
+      clearInterval(watch);
+      this.#changed.delete(check);
     }
   }
 
@@ -131,7 +140,7 @@ export class ExpiryElection implements ExpiryArbiter {
     const handler = this.#handler;
     if (!handler) return false;
     if (Date.now() - handler.heardAt > hungMs) return true;
-    return visible() && !handler.visible;
+    return this.visibility.visible() && !handler.visible;
   }
 
   /** Runs onExpired while this tab holds the mutex; undefined when the prompt moved to another tab. */
@@ -145,43 +154,46 @@ export class ExpiryElection implements ExpiryArbiter {
     void hold.lost.then(() =>
       moved.abort(new DOMException('The login prompt moved to another tab', 'AbortError')),
     );
-    const beat = () => this.channel.post({ type: 'expiry-handling', visible: visible() });
+    const stopMoving = () => moved.abort(episode.reason);
+    episode.addEventListener('abort', stopMoving, { once: true });
+    const beat = () => this.channel.post({ type: 'expiry-handling', visible: this.visibility.visible() });
     beat();
     const timer = setInterval(beat, heartbeatMs);
-    this.#wake.add(beat);
+    this.#changed.add(beat);
     try {
       await this.flight?.drainOthers(moved.signal, drainOthersMs);
       // A login in another tab may still be on its way over the channel: give it a moment before prompting.
       await sleep(50, moved.signal).catch(() => undefined);
-      if (episode.aborted || moved.signal.aborted) return episode.aborted ? ended : undefined;
+      if (moved.signal.aborted) return episode.aborted ? ended : undefined;
       const lost = new Promise<undefined>((resolve) => {
         moved.signal.addEventListener('abort', () => resolve(undefined), { once: true });
       });
-      const outcome = await Promise.race([run(moved.signal), lost, ended]);
-      if (outcome && !moved.signal.aborted && outcome.decision === 'give-up' && !episode.aborted) {
+      const outcome = await Promise.race([run(moved.signal), lost]);
+      if (outcome?.decision === 'give-up' && !moved.signal.aborted) {
         this.channel.post({ type: 'expiry-give-up' });
       }
-      return outcome;
+      return outcome ?? (episode.aborted ? ended : undefined);
     } finally {
       clearInterval(timer);
-      this.#wake.delete(beat);
+      this.#changed.delete(beat);
+      episode.removeEventListener('abort', stopMoving);
       hold.release();
     }
   }
 
-  /** Resolves when `ready()` holds (checked on visibility changes) or after `ms`, or when `signal` aborts. */
-  async #until(ready: () => boolean, ms: number, signal: AbortSignal): Promise<void> {
+  /** Resolves once this tab is visible or after `ms`, or when `signal` aborts. */
+  async #visibleOr(ms: number, signal: AbortSignal): Promise<void> {
     let wake!: () => void;
-    const woken = new Promise<void>((resolve) => {
+    const visible = new Promise<void>((resolve) => {
       wake = () => {
-        if (ready()) resolve();
+        if (this.visibility.visible()) resolve();
       };
     });
-    this.#wake.add(wake);
+    this.#changed.add(wake);
     try {
-      await Promise.race([woken, sleep(ms, signal).catch(() => undefined)]);
+      await Promise.race([visible, sleep(ms, signal).catch(() => undefined)]);
     } finally {
-      this.#wake.delete(wake);
+      this.#changed.delete(wake);
     }
   }
 }
