@@ -35,6 +35,8 @@ export const useMockPhp = (options: PhpServerOptions = {}, extra: Record<string,
   });
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterEach(() => {
+    // A client left running would still take part in the next test's tabs (sync, elections).
+    for (const made of clients.splice(0)) made.dispose();
     clearCookies();
     php.reset();
     for (const other of Object.values(extra)) other.reset();
@@ -44,8 +46,14 @@ export const useMockPhp = (options: PhpServerOptions = {}, extra: Record<string,
   return { php, server, sent };
 };
 
-/** A client on the mock backend's origin. */
-export const client = (options: SessionClientOptions = {}) => createSessionClient({ pageOrigin, ...options });
+const clients: SessionClient[] = [];
+
+/** A client on the mock backend's origin, disposed after the test. */
+export const client = (options: SessionClientOptions = {}) => {
+  const made = createSessionClient({ pageOrigin, ...options });
+  clients.push(made);
+  return made;
+};
 
 export { sleep } from './sleep-and-fingerprint.js';
 
