@@ -50,19 +50,19 @@ export const readVerdict = (
     headers.get(options.protocol.expired) !== '1'
   )
     return 'csrf';
-  // A rotating request (a login) cannot expire the session: its answer is the new session, and a 401 to it is a
-  // failed login for the app to handle, not something to hold requests for (onExpired itself sends it).
-  if (!state.ticket.barrier) {
-    const expiry = detectExpiry(request, response, options);
-    if (expiry instanceof Promise) {
-      return expiry.then((signal) =>
-        signal
-          ? expired(runtime, state, fromHeader, stale)
-          : readSession(runtime, state, response, fromHeader, stale),
-      );
-    }
-    if (expiry) return expired(runtime, state, fromHeader, stale);
+  // A login (marked rotatesSession, or sent to the login URL while onExpired runs) cannot expire the session: a
+  // 401 to it is a failed login for the app to handle, not something to hold requests for (onExpired itself may be
+  // waiting for it), and the server's expiry marker on it only says the id it carried was dead.
+  const login = state.ticket.barrier || (runtime.expiry.holding && options.loginUrl(new URL(request.url)));
+  const expiry = detectExpiry(request, response, options, login);
+  if (expiry instanceof Promise) {
+    return expiry.then((signal) =>
+      signal
+        ? expired(runtime, state, fromHeader, stale, login)
+        : readSession(runtime, state, response, fromHeader, stale),
+    );
   }
+  if (expiry) return expired(runtime, state, fromHeader, stale, login);
   return readSession(runtime, state, response, fromHeader, stale);
 };
 
@@ -71,10 +71,19 @@ const expired = (
   state: RequestState,
   fromHeader: string | undefined,
   stale: boolean,
+  login: boolean,
 ): ResponseVerdict => {
   const { store } = runtime;
+  // A failed login goes back to the app as it is; the id its answer may carry is no session of the user's.
+  if (login) return 'ok';
   if (stale && store.state.status === 'active') return 'stale-expired';
   store.expire(snapshot(state.record), fromHeader);
+  // The ids this answer brings (a strict-mode replacement, in the header or the cookie) belong to the expiry.
+  const { expiry } = runtime;
+  expiry.markDead(fromHeader);
+  const cookie = runtime.cookieFingerprint();
+  if (cookie instanceof Promise) void cookie.then((fingerprint) => expiry.markDead(fingerprint));
+  else expiry.markDead(cookie);
   return 'expired';
 };
 
@@ -106,7 +115,10 @@ const observe = (
   fromHeader: string | undefined,
   fromCookie: string | undefined,
 ): ResponseVerdict => {
-  const { options, store } = runtime;
+  const { options, store, expiry } = runtime;
+  // During an expiry, the dead id or a replacement of it is no session: only a new id ends the expiry.
+  if (fromHeader && expiry.isDead(fromHeader)) fromHeader = undefined;
+  if (fromCookie && expiry.isDead(fromCookie)) fromCookie = undefined;
   // A logout: the server says so, or the answer deleted the readable session cookie and names no session. (An
   // HttpOnly cookie was never readable, so its absence says nothing.)
   if (
@@ -133,6 +145,6 @@ const observe = (
   // After the id is observed: a token handed out with a rotation belongs to the new id.
   runtime.csrf?.observe(response);
   // A request made while onExpired runs showed a live session (a login of any kind): the expiry is over.
-  if (store.state.status === 'active' && runtime.expiry.holding) runtime.expiry.resumedByResponse();
+  if (store.state.status === 'active' && expiry.holding) expiry.resumedByResponse();
   return 'ok';
 };

@@ -18,8 +18,10 @@ export const detectExpiry = (
   request: Request,
   response: Response,
   options: NormalizedSessionOptions,
+  /** A login's answer: the marker only says the id it carried was dead, which is what a login replaces. */
+  ignoreMarker = false,
 ): ExpirySignal | undefined | Promise<ExpirySignal | undefined> => {
-  if (response.headers.get(options.protocol.expired) === '1') return 'marker';
+  if (!ignoreMarker && response.headers.get(options.protocol.expired) === '1') return 'marker';
   if (options.expiredStatuses.has(response.status)) return 'status';
   if (response.redirected && response.url && options.loginUrl(new URL(response.url))) return 'login-redirect';
   if (options.isExpired?.(response)) return 'custom';
