@@ -55,6 +55,11 @@ export class ExpiryCoordinator {
   /** The last decision, and the epoch of its episode: requests sent until then are covered by it. */
   #last: { outcome: ExpiryOutcome; epoch: number } | undefined;
   readonly #inFlight = new Set<Attempt>();
+  /**
+   * Fingerprints that belong to the expiry being handled: the dead session's, and the empty sessions a strict-mode
+   * server handed out in place of it. Seeing one of them is no login.
+   */
+  readonly #dead = new Set<string>();
   /** Set by the tabs' services to share one decision between the tabs of the session. */
   arbiter: ExpiryArbiter = localArbiter;
 
@@ -97,6 +102,16 @@ export class ExpiryCoordinator {
   /** Whether an answer to a request sent in `sentEpoch` belongs to the dead session of the running episode. */
   covers(sentEpoch: number): boolean {
     return this.#episode !== undefined && sentEpoch < this.#episode.epoch;
+  }
+
+  /** A fingerprint that came with the expiry (the dead id, or its strict-mode replacement). */
+  markDead(fingerprint: string | null | undefined): void {
+    if (fingerprint && this.#episode) this.#dead.add(fingerprint);
+  }
+
+  /** Whether the fingerprint came with the expiry being handled, so that showing it means no login. */
+  isDead(fingerprint: string): boolean {
+    return this.#episode !== undefined && this.#dead.has(fingerprint);
   }
 
   /** An attempt went on the wire. */
@@ -174,6 +189,8 @@ export class ExpiryCoordinator {
       settle,
     };
     this.#episode = episode;
+    this.#dead.clear();
+    this.markDead(this.store.state.fingerprint);
     this.#checkDrained(episode);
     if (!episode.drained) {
       episode.drainTimer = setTimeout(() => this.#interruptStragglers(episode), drainTimeoutMs);

@@ -24,12 +24,16 @@ export const syncSessionAcrossTabs = (
 ): (() => void) => {
   let adopting = false;
   let lastPosted: SessionState | undefined;
+  // When this tab's view last changed: messages from different tabs may arrive in any order, and an older view
+  // must not replace a newer one (a late message from before a login would roll the login back).
+  let changedAt = 0;
 
   const unsubscribe = store.subscribe(() => {
     const state = store.state;
     if (adopting || state === lastPosted || state.status === 'unknown') return;
     lastPosted = state;
-    channel.post({ type: 'state', state });
+    changedAt = Date.now();
+    channel.post({ type: 'state', state, at: changedAt });
   });
   const offResume = emitter.on('session:resume', () => {
     if (!adopting) channel.post({ type: 'resume' });
@@ -39,7 +43,10 @@ export const syncSessionAcrossTabs = (
     if (message.type === 'state') {
       const local = store.state;
       const remote = message.state;
-      if (!remote || staleExpiry(local, remote)) return;
+      if (!remote || message.at < changedAt || staleExpiry(local, remote)) return;
+      // A strict-mode replacement id that this tab's expiry brought is no login, whoever saw it first.
+      if (remote.status === 'active' && remote.fingerprint && expiry.isDead(remote.fingerprint)) return;
+      changedAt = message.at;
       const wasExpired = local.status === 'expired';
       adopting = true;
       try {

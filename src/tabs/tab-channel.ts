@@ -3,7 +3,7 @@ import type { SessionState } from '../session/session-state.js';
 /** What tabs tell each other about the session they share. */
 export type TabMessage =
   /** This tab's session state changed (start, rotation, expiry, logout, a new expiry time). */
-  | { type: 'state'; state: SessionState }
+  | { type: 'state'; state: SessionState; at: number }
   /** This tab's `onExpired` resolved 'resume': the other tabs send their held requests too. */
   | { type: 'resume' }
   /** A new CSRF token for the shared session. */
