@@ -43,7 +43,7 @@ const verdicts: Record<string, string> = {
   ok: 'ok',
   'lock-timeout': 'lock timeout',
   expired: 'expired',
-  'stale-expired': 'expired (old id)',
+  'stale-expired': 'old id',
   csrf: 'token refused',
 };
 

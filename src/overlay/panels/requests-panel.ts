@@ -70,7 +70,8 @@ const requestGroup = (request: LoggedRequest, marks: FindingMarks) => {
     time,
     end,
   );
-  const group = h('div', `g ${outcome.tone}`, row);
+  // The tone marks the group's edge only: the status and the outcome have colours of their own.
+  const group = h('div', `g ${{ err: 'bad', run: 'wait' }[outcome.tone as string] ?? ''}`, row);
   // The whole story, for a reader hovering the request (and for tests): nothing in it is cut.
   group.title = storyOf(request, shown);
   if (showsAttempts(request)) {
