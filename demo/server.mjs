@@ -139,6 +139,22 @@ const buildAssets = async () => {
     }).then(collect),
   ];
 
+  // The demo pages' shared parts, for the legacy page's plain script (the SPA bundles them itself).
+  builds.push(
+    build({
+      entryPoints: { 'demo-kit': join(demoDir, 'kit/index.ts') },
+      bundle: true,
+      format: 'iife',
+      globalName: 'DemoKit',
+      platform: 'browser',
+      target: 'es2022',
+      sourcemap: true,
+      outdir: '/virtual',
+      write: false,
+      logLevel: 'warning',
+    }).then(collect),
+  );
+
   // The script-tag builds exactly as tsup.config.ts describes them (entry, global name, options).
   for (const config of await loadTsupConfig()) {
     const formats = [config.format ?? []].flat();
@@ -194,14 +210,6 @@ ${scripts.map((script) => `<script ${script.module ? 'type="module" ' : 'defer '
   <nav><a href="/spa.html"${kind === 'spa' ? ' aria-current="page"' : ''}>SPA (ESM)</a> <a href="/legacy.html"${kind === 'legacy' ? ' aria-current="page"' : ''}>Legacy (script tag + jQuery)</a> <span class="backend">backend: ${backend === 'php' ? 'PHP (php-fpm + nginx)' : 'embedded PHP engine'}</span></nav>
 </header>
 <main>
-  <section class="card" aria-label="Session">
-    <dl class="state">
-      <dt>User</dt><dd id="user">…</dd>
-      <dt>Counter</dt><dd id="counter">…</dd>
-      <dt>Session</dt><dd id="status">unknown</dd>
-      <dt>Fingerprint</dt><dd id="fp">—</dd>
-    </dl>
-  </section>
   <section class="card" aria-label="Scenarios">
     <h2>Scenarios</h2>
     <div class="buttons">
@@ -213,7 +221,16 @@ ${scripts.map((script) => `<script ${script.module ? 'type="module" ' : 'defer '
       <button type="button" data-scenario="long">Long request outliving the session</button>
       <button type="button" data-scenario="tab">Open a second tab</button>
     </div>
-    <p class="hint">The overlay (bottom right, Ctrl+Shift+S) shows every request, event and diagnostic.</p>
+    <p id="busy" class="busy" aria-live="polite"></p>
+    <p class="hint">Results says what happened and why; the overlay (Ctrl+Shift+S) shows every attempt.</p>
+  </section>
+  <section class="card" aria-label="Session">
+    <dl class="state">
+      <dt>User</dt><dd id="user">…</dd>
+      <dt>Counter</dt><dd id="counter">…</dd>
+      <dt>Session</dt><dd id="status">unknown</dd>
+      <dt>Fingerprint</dt><dd id="fp">—</dd>
+    </dl>
   </section>
   <section class="card" aria-label="Results">
     <h2>Results</h2>
@@ -239,18 +256,23 @@ const indexPage = (backend) => `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>session-fetch demo</title>
 <link rel="stylesheet" href="/assets/demo.css">
 </head>
-<body data-backend="${backend}">
-<header><h1>session-fetch demo</h1></header>
-<main>
-  <section class="card">
-    <p>A PHP-style cookie session (${backend === 'php' ? 'the real PHP app on php-fpm + nginx' : 'the embedded engine of <code>session-fetch/testing</code>'}), two pages using it:</p>
-    <ul>
-      <li><a href="/spa.html">SPA</a>: an ES module importing the library, <code>createSessionClient</code> + <code>mountOverlay</code>.</li>
-      <li><a href="/legacy.html">Legacy page</a>: the script-tag build (<code>SessionFetch</code> global), jQuery 3 and <code>$.ajax</code>.</li>
-    </ul>
+<body data-page="index" data-backend="${backend}">
+<header>
+  <h1>session-fetch <small>demo</small></h1>
+  <nav><a href="/spa.html">SPA (ESM)</a> <a href="/legacy.html">Legacy (script tag + jQuery)</a> <span class="backend">backend: ${backend === 'php' ? 'PHP (php-fpm + nginx)' : 'embedded PHP engine'}</span></nav>
+</header>
+<main class="index">
+  <section class="card" aria-label="What to try">
+    <h2>What to try</h2>
+    <ol class="try">
+      <li>Open the <a href="/spa.html">SPA</a> (an ES module) or the <a href="/legacy.html">legacy page</a> (script tag and <code>$.ajax</code>): the same PHP-style session, ${backend === 'php' ? 'served by the real PHP app on php-fpm + nginx' : 'served by the embedded engine of <code>session-fetch/testing</code>'}.</li>
+      <li>Click <b>Log in</b>, then <b>Expire the session now</b>: the next request is held, the login dialog opens, and once you are back it is sent again.</li>
+      <li>Watch the Results log say what happened and why, and the overlay (bottom right) show each attempt, the events and what Diagnostics finds.</li>
+    </ol>
   </section>
 </main>
 </body>
@@ -376,6 +398,7 @@ const main = async () => {
     { src: '/assets/jquery.min.js' },
     { src: '/assets/session-fetch.global.js' },
     { src: '/assets/session-fetch.overlay.global.js' },
+    { src: '/assets/demo-kit.js' },
     { src: '/assets/legacy.js' },
   ];
   const pages = new Map([
