@@ -1,133 +1,27 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
+import { shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
+import {
+  openOverlayPage as openPage,
+  type PageWindow,
+  readOverlay,
+  screenshots,
+} from '../helpers/overlay-page.js';
 import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
-import { repoDir } from '../helpers/static-pages.js';
 
 // The debug overlay's script-tag build (dist/session-fetch.overlay.global.js, which adds mountOverlay to the
 // global SessionFetch) on a page served with `Content-Security-Policy: default-src 'self'`: no inline script or
 // style anywhere (test/e2e/pages/overlay.php + overlay.js), the session from the real PHP app.
 
-const screenshots = join(repoDir, 'test-results/e2e');
 const hostile = '<img src=x onerror=window.__pwned=1>';
-
-type Client = import('../../src/index.js').SessionClient;
-type PageWindow = {
-  client: Client;
-  overlay: { exportJson(): string };
-  overlayError?: string;
-  violations: string[];
-  __pwned?: unknown;
-};
-
-/** What the overlay's shadow root shows: the session fields, the text, the markup (attributes included). */
-const readOverlay = (page: Page) =>
-  page.evaluate(() => {
-    const root = document.querySelector('session-fetch-overlay')?.shadowRoot;
-    if (!root) return undefined;
-    const fields: Record<string, string> = {};
-    for (const dt of root.querySelectorAll('.ss dt')) {
-      fields[dt.textContent ?? ''] = dt.nextElementSibling?.textContent ?? '';
-    }
-    const rows = [...root.querySelectorAll('.ls .r.m')].map((row) =>
-      [...row.children].map((cell) => cell.textContent ?? ''),
-    );
-    return {
-      fields,
-      rows,
-      text: root.textContent ?? '',
-      html: (root as unknown as { innerHTML: string }).innerHTML,
-      images: root.querySelectorAll('img').length,
-      links: [...root.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? ''),
-      hidden: (root.host as HTMLElement).hidden,
-    };
-  });
-
-/** The request groups, newest first: each request's cells, its attempts' cells, its story and its mark. */
-const readGroups = (page: Page) =>
-  page.evaluate(() => {
-    const root = document.querySelector('session-fetch-overlay')!.shadowRoot!;
-    return [...root.querySelectorAll<HTMLElement>('.ls .g')].map((group) => {
-      const [main, ...attempts] = [...group.querySelectorAll('.r')].map((row) =>
-        [...row.children].map((cell) => cell.textContent ?? ''),
-      );
-      const status = group.querySelector('.r.m')!.children[2]!;
-      return {
-        main: main!,
-        attempts,
-        story: group.title,
-        mark: group.querySelector<HTMLElement>('.mk')?.title ?? '',
-        statusColor: getComputedStyle(status).color,
-      };
-    });
-  });
-
-/**
- * Text that does not fit: list cells and events whose text overflows their box (a URL may be cut with an
- * ellipsis when its title holds all of it) or that reach past the panel's right edge; and whether each request's
- * URL is on screen.
- */
-const readFit = (page: Page) =>
-  page.evaluate(() => {
-    const root = document.querySelector('session-fetch-overlay')!.shadowRoot!;
-    const panel = root.querySelector('.p')!.getBoundingClientRect();
-    const cut: string[] = [];
-    for (const node of root.querySelectorAll<HTMLElement>('.ls .r > *, .ls .ev, .hd > *, .ss dd')) {
-      if (getComputedStyle(node).display === 'none') continue;
-      const box = node.getBoundingClientRect();
-      const overflows = node.scrollWidth > node.clientWidth + 1;
-      const titled = node.classList.contains('u') && node.title.length >= (node.textContent ?? '').length;
-      if ((overflows && !titled) || box.right > panel.right + 0.5) cut.push(node.textContent ?? '');
-    }
-    const urls = [...root.querySelectorAll<HTMLElement>('.ls .r.m > .u')].map((url) => {
-      const box = url.getBoundingClientRect();
-      return {
-        text: url.textContent ?? '',
-        width: box.width,
-        visible: getComputedStyle(url).display !== 'none',
-      };
-    });
-    return { cut, urls, panel: { left: panel.left, right: panel.right } };
-  });
-
-/** Removes every session file of the site: the server forgets the sessions, as garbage collection would. */
-const forgetSessions = (sessionDir: string) => {
-  for (const file of readdirSync(sessionDir)) {
-    if (file.startsWith('sess_')) rmSync(join(sessionDir, file), { force: true });
-  }
-};
 
 describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () => {
   beforeAll(() => mkdirSync(screenshots, { recursive: true }));
   const suite = useBrowserSuite();
 
-  /** overlay.php (with its CSP unless csp=false), a violation listener installed before any page script. */
-  const openOverlayPage = async (
-    csp = true,
-    query = '',
-  ): Promise<{ page: Page; context: BrowserContext; log: PageLog }> => {
-    const opened = await suite.browser.newPage({ viewport: { width: 1000, height: 640 } });
-    await opened.context.addInitScript(() => {
-      const w = window as unknown as PageWindow;
-      w.violations = [];
-      const record = (event: SecurityPolicyViolationEvent) =>
-        w.violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`);
-      window.addEventListener('securitypolicyviolation', record, true);
-      document.addEventListener('securitypolicyviolation', record, true);
-    });
-    await opened.page.goto(`${suite.site.url}/pages/overlay.php?csp=${csp ? 1 : 0}${query}`);
-    await opened.page.waitForFunction(
-      () =>
-        (window as unknown as { overlayReady?: boolean }).overlayReady ||
-        (window as unknown as PageWindow).overlayError,
-    );
-    const error = await opened.page.evaluate(() => (window as unknown as PageWindow).overlayError);
-    expect(error, 'the overlay script-tag build').toBeUndefined();
-    return opened;
-  };
+  const openOverlayPage = (csp = true) => openPage(suite.browser, suite.site.url, csp);
 
   test('the overlay shows the session status, the fingerprint and the request list, styled under a strict CSP with no violation', async () => {
     const { page, context, log } = await openOverlayPage();
@@ -241,113 +135,6 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
     expect(text).not.toContain(id);
     expect(JSON.parse(text).session.fingerprint).toBe(fingerprint(id));
     expect(await page.evaluate(() => (window as unknown as PageWindow).violations)).toEqual([]);
-  });
-
-  test('on failures: a row per attempt, the outcome in words, the stale login marked and counted, at desktop width and at 390 px', async () => {
-    const { page, log } = await openOverlayPage(true, '&lockRetries=1');
-    const run = (script: string) => page.evaluate(script);
-    await run(`(async () => {
-      await client.get('/whoami.php').json();
-      // A login written the usual way (session_regenerate_id after the header went out), then a request.
-      await client.post('/pages/overlay.php?api=login', { rotatesSession: true }).json();
-      await client.get('/whoami.php').json();
-      // An answer that comes back expired; onExpired logs in again and the write is replayed.
-      window.expiryDecision = 'resume';
-      client.simulate('expire');
-      await client.post('/write.php?tag=save').json();
-      // Two lock timeouts with one retry allowed.
-      client.simulate('lock-timeout');
-      client.simulate('lock-timeout');
-      window.lockError = await client.post('/write.php?tag=locked').json().catch((error) => error.name);
-    })()`);
-    expect(await run('window.lockError')).toBe('SessionLockTimeoutError');
-    // The server forgets the session; onExpired gives up.
-    forgetSessions(suite.site.sessionDir);
-    await run(`(async () => {
-      window.expiryDecision = 'give-up';
-      window.gaveUp = await client.get('/whoami.php').json().catch((error) => error.reason);
-    })()`);
-    expect(await run('window.gaveUp')).toBe('gave-up');
-    await waitInPage(
-      page,
-      "document.querySelector('session-fetch-overlay').shadowRoot.querySelector('.hd .bg').hidden === false",
-    );
-
-    const groups = await readGroups(page);
-    const byStory = (start: string) => groups.filter((group) => group.story.startsWith(start));
-    // Given up: the answer was a 200 (a new, empty session) that said the session had expired.
-    const [gaveUp] = byStory('GET /whoami.php: 200 expired');
-    expect(gaveUp!.main.slice(0, 5)).toEqual(['GET', '/whoami.php', '200', 'given up', 'write']);
-    expect(gaveUp!.story).toBe('GET /whoami.php: 200 expired → held → given up');
-    expect(gaveUp!.attempts).toEqual([
-      ['', '↳ #1', '200', 'expired', expect.stringMatching(/→ held → given up$/)],
-    ]);
-    const [locked] = byStory('POST /write.php?tag=locked');
-    expect(locked!.main.slice(0, 4)).toEqual(['POST', '/write.php?tag=locked', '423', 'lock timeout']);
-    expect(locked!.attempts.map((row) => row.slice(1, 4))).toEqual([
-      ['↳ #1', '423', 'lock timeout'],
-      ['↳ #2 retry', '423', 'lock timeout'],
-    ]);
-    const [saved] = byStory('POST /write.php?tag=save');
-    expect(saved!.story).toBe('POST /write.php?tag=save: 401 expired → held → replayed → 200');
-    expect(saved!.main.slice(0, 4)).toEqual(['POST', '/write.php?tag=save', '200', 'ok']);
-    expect(saved!.attempts.map((row) => row.slice(1, 4))).toEqual([
-      ['↳ #1', '401', 'expired'],
-      ['↳ #2 replay', '200', 'ok'],
-    ]);
-    // The login's answer named the old id: marked on its row, counted on the header.
-    const [login] = byStory('POST /pages/overlay.php?api=login');
-    expect(login!.mark).toContain('The session id was regenerated after X-Session-Fp was sent');
-    const badge = await page.evaluate(() => {
-      const node = document
-        .querySelector('session-fetch-overlay')!
-        .shadowRoot!.querySelector<HTMLElement>('.hd .bg')!;
-      return { text: node.textContent, visible: node.getBoundingClientRect().width > 0 };
-    });
-    expect(badge).toEqual({ text: expect.stringMatching(/^⚠ \d+$/), visible: true });
-    // Never a 200 in red: a status keeps its HTTP colour, the outcome says what happened.
-    for (const group of groups.filter((item) => item.main[2] === '200')) {
-      expect(group.statusColor).toBe('rgb(63, 185, 80)');
-    }
-
-    const desktop = await readFit(page);
-    expect(desktop.cut).toEqual([]);
-    await page.screenshot({ path: join(screenshots, 'overlay-failures-desktop.png') });
-
-    await page.setViewportSize({ width: 390, height: 844 });
-    const phone = await readFit(page);
-    // The panel fits the phone's width (12 px margins).
-    expect(phone.panel).toEqual({ left: 12, right: 378 });
-    expect(phone.cut).toEqual([]);
-    // The URL stays, on a line of its own, whole.
-    for (const url of phone.urls) {
-      expect(url.visible).toBe(true);
-      expect(url.width).toBeGreaterThan(250);
-    }
-    expect(phone.urls.map((url) => url.text)).toContain('/pages/overlay.php?api=login');
-    await page.screenshot({ path: join(screenshots, 'overlay-failures-390.png') });
-
-    // The Events tab's absolute URLs wrap rather than being cut.
-    await page.locator('session-fetch-overlay button', { hasText: 'Events' }).click();
-    const events = await readFit(page);
-    expect(events.cut).toEqual([]);
-    // (The login's answer named the old id: the rotation shows up on the request after it.)
-    expect((await readOverlay(page))!.text).toMatch(
-      new RegExp(`session:rotate [0-9a-f]{16} GET ${suite.site.url}/whoami\\.php`),
-    );
-    await page.screenshot({ path: join(screenshots, 'overlay-events-390.png') });
-    // The finding, with the call that fixes it.
-    await page.locator('session-fetch-overlay .hd .bg').click();
-    const findings = await readOverlay(page);
-    expect(findings!.text).toContain('The session id was regenerated after X-Session-Fp was sent');
-    expect(findings!.text).toContain('session_fetch_regenerate()');
-    expect((await readFit(page)).cut).toEqual([]);
-    await page.screenshot({ path: join(screenshots, 'overlay-diagnostics-390.png') });
-    await page.locator('session-fetch-overlay button', { hasText: 'Events' }).click();
-    await page.setViewportSize({ width: 1000, height: 640 });
-    expect((await readFit(page)).cut).toEqual([]);
-    await page.screenshot({ path: join(screenshots, 'overlay-events-desktop.png') });
-    expect(log.errors).toEqual([]);
   });
 
   test('a page URL carrying the session id shows and exports it redacted', async () => {
