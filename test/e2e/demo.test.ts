@@ -213,6 +213,16 @@ describe.skipIf(!haveChromium && !ci())('the demo in Chromium', () => {
             /^ok: .*logged in as alice: .*\(POST \/api\/login waited [\d.]+ s in the browser's queue\)$/,
           ),
         );
+        // The overlay gives the long request's attempts a row each: expired, then replayed.
+        const stories = await page
+          .locator('session-fetch-overlay')
+          .evaluate((element) =>
+            [...element.shadowRoot!.querySelectorAll<HTMLElement>('.g')].map((group) => group.title),
+          );
+        // (ky's searchParams are not in the URL the client records; $.ajax puts them in the URL itself.)
+        expect(stories).toContainEqual(
+          expect.stringMatching(/^GET \/api\/slow(\?ms=6000)?: 200 expired → held → replayed → 200$/),
+        );
         await expect.poll(() => page.textContent('#busy')).toBe('');
         expect(await login.getAttribute('title')).toBeNull();
 
