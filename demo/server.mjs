@@ -10,7 +10,8 @@
 // and imported from a data: URL. Ctrl-C stops the server and, with --php, php-fpm and nginx (their temp dir is
 // removed).
 //
-// Pages: / (links), /spa.html (ES module), /legacy.html (script tags + jQuery). Every page is served with
+// Pages: / (what to try, in three lines), /spa.html (ES module), /legacy.html (script tags + jQuery). Both pages
+// share demo/kit (Results log, panels, what a running scenario waits for). Every page is served with
 // `Content-Security-Policy: default-src 'self'`: no inline scripts or styles.
 //
 // Demo control endpoints (not part of the protocol):
@@ -18,14 +19,15 @@
 //   POST /demo/expire?in=ms      the same, once, in `ms`
 //   GET  /api/slow?ms=           waits `ms`, then answers like GET /api/whoami (a request that can outlive the session)
 
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildAssets, typeOf } from './assets.mjs';
+import { demoPage, indexPage } from './pages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const demoDir = join(root, 'demo');
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -70,192 +72,6 @@ const importTs = async (contents) => {
   const code = result.outputFiles[0].text;
   return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 };
-
-/** tsup.config.ts, loaded without tsup (defineConfig is the identity). */
-const loadTsupConfig = async () => {
-  const result = await build({
-    entryPoints: [join(root, 'tsup.config.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    write: false,
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'tsup-stub',
-        setup(b) {
-          b.onResolve({ filter: /^tsup$/ }, () => ({ path: 'tsup', namespace: 'tsup-stub' }));
-          b.onLoad({ filter: /.*/, namespace: 'tsup-stub' }, () => ({
-            contents: 'export const defineConfig = (config) => config;',
-            loader: 'js',
-          }));
-        },
-      },
-    ],
-  });
-  const module = await import(
-    `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`
-  );
-  const config = typeof module.default === 'function' ? await module.default({}) : module.default;
-  return Array.isArray(config) ? config : [config];
-};
-
-const types = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-const typeOf = (path) => types[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream';
-
-/**
- * The browser assets, in memory: /assets/spa.js (ESM, from demo/spa.ts), the IIFE builds of tsup.config.ts
- * (/assets/session-fetch.global.js, /assets/session-fetch.overlay.global.js), jQuery 3, the CSS and the
- * legacy page's script.
- */
-const buildAssets = async () => {
-  const assets = new Map();
-  const add = (name, contents) => assets.set(`/assets/${name}`, { contents, type: typeOf(name) });
-  const collect = (result) => {
-    for (const file of result.outputFiles)
-      add(file.path.slice(file.path.lastIndexOf('/') + 1), file.contents);
-  };
-
-  const started = Date.now();
-  const builds = [
-    build({
-      entryPoints: { spa: join(demoDir, 'spa.ts') },
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      sourcemap: true,
-      minify: false,
-      outdir: '/virtual',
-      write: false,
-      logLevel: 'warning',
-    }).then(collect),
-  ];
-
-  // The script-tag builds exactly as tsup.config.ts describes them (entry, global name, options).
-  for (const config of await loadTsupConfig()) {
-    const formats = [config.format ?? []].flat();
-    if (!formats.includes('iife')) continue;
-    const entries = Array.isArray(config.entry)
-      ? Object.fromEntries(config.entry.map((entry) => [entry.replace(/^.*\/|\.[cm]?[jt]sx?$/g, ''), entry]))
-      : config.entry;
-    const extension = config.outExtension?.({ format: 'iife', options: config, pkgType: 'module' })?.js;
-    for (const [name, entry] of Object.entries(entries)) {
-      const options = {
-        entryPoints: { [name]: join(root, entry) },
-        bundle: true,
-        format: 'iife',
-        globalName: config.globalName,
-        platform: config.platform ?? 'browser',
-        target: config.target ?? 'es2020',
-        minify: config.minify === true || config.minify === 'terser',
-        sourcemap: Boolean(config.sourcemap),
-        define: config.define,
-        banner: config.banner,
-        footer: config.footer,
-        outExtension: { '.js': extension ?? '.global.js' },
-        outdir: '/virtual',
-        write: false,
-        logLevel: 'warning',
-      };
-      config.esbuildOptions?.(options, { format: 'iife' });
-      builds.push(build(options).then(collect));
-    }
-  }
-  await Promise.all(builds);
-
-  add('jquery.min.js', readFileSync(join(root, 'node_modules/jquery3/dist/jquery.min.js')));
-  for (const file of ['demo.css', 'legacy.js']) add(file, readFileSync(join(demoDir, file)));
-  log(
-    `built ${[...assets.keys()].filter((k) => !k.endsWith('.map')).length} assets in ${Date.now() - started} ms`,
-  );
-  return assets;
-};
-
-const page = ({ title, backend, scripts, kind }) => `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · session-fetch demo</title>
-<link rel="stylesheet" href="/assets/demo.css">
-${scripts.map((script) => `<script ${script.module ? 'type="module" ' : 'defer '}src="${script.src}"></script>`).join('\n')}
-</head>
-<body data-page="${kind}" data-backend="${backend}">
-<header>
-  <h1>session-fetch <small>${title}</small></h1>
-  <nav><a href="/spa.html"${kind === 'spa' ? ' aria-current="page"' : ''}>SPA (ESM)</a> <a href="/legacy.html"${kind === 'legacy' ? ' aria-current="page"' : ''}>Legacy (script tag + jQuery)</a> <span class="backend">backend: ${backend === 'php' ? 'PHP (php-fpm + nginx)' : 'embedded PHP engine'}</span></nav>
-</header>
-<main>
-  <section class="card" aria-label="Session">
-    <dl class="state">
-      <dt>User</dt><dd id="user">…</dd>
-      <dt>Counter</dt><dd id="counter">…</dd>
-      <dt>Session</dt><dd id="status">unknown</dd>
-      <dt>Fingerprint</dt><dd id="fp">—</dd>
-    </dl>
-  </section>
-  <section class="card" aria-label="Scenarios">
-    <h2>Scenarios</h2>
-    <div class="buttons">
-      <button type="button" data-scenario="login">Log in (rotates the id)</button>
-      <button type="button" data-scenario="logout">Log out</button>
-      <button type="button" data-scenario="expire">Expire the session now</button>
-      <button type="button" data-scenario="hold">Hold the lock 5 s</button>
-      <button type="button" data-scenario="writes">20 concurrent writes</button>
-      <button type="button" data-scenario="long">Long request outliving the session</button>
-      <button type="button" data-scenario="tab">Open a second tab</button>
-    </div>
-    <p class="hint">The overlay (bottom right, Ctrl+Shift+S) shows every request, event and diagnostic.</p>
-  </section>
-  <section class="card" aria-label="Results">
-    <h2>Results</h2>
-    <ol id="results" reversed></ol>
-  </section>
-</main>
-<dialog id="login-dialog">
-  <form method="dialog" id="login-form">
-    <h2>Your session has expired</h2>
-    <p id="login-reason">Log in again to continue; the requests waiting are sent once you are back.</p>
-    <label>User <input name="user" id="login-user" value="alice" autocomplete="username"></label>
-    <div class="buttons">
-      <button type="submit" value="login" id="login-submit">Log in</button>
-      <button type="submit" value="cancel" id="login-cancel" formnovalidate>Give up</button>
-    </div>
-  </form>
-</dialog>
-</body>
-</html>
-`;
-
-const indexPage = (backend) => `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>session-fetch demo</title>
-<link rel="stylesheet" href="/assets/demo.css">
-</head>
-<body data-backend="${backend}">
-<header><h1>session-fetch demo</h1></header>
-<main>
-  <section class="card">
-    <p>A PHP-style cookie session (${backend === 'php' ? 'the real PHP app on php-fpm + nginx' : 'the embedded engine of <code>session-fetch/testing</code>'}), two pages using it:</p>
-    <ul>
-      <li><a href="/spa.html">SPA</a>: an ES module importing the library, <code>createSessionClient</code> + <code>mountOverlay</code>.</li>
-      <li><a href="/legacy.html">Legacy page</a>: the script-tag build (<code>SessionFetch</code> global), jQuery 3 and <code>$.ajax</code>.</li>
-    </ul>
-  </section>
-</main>
-</body>
-</html>
-`;
 
 /** Headers of every page and asset. */
 const baseHeaders = {
@@ -368,7 +184,7 @@ const main = async () => {
           : 'export {};',
       ].join('\n'),
     ),
-    buildAssets(),
+    buildAssets(log),
   ]);
 
   const backend = usePhp ? await startPhpBackend(engine) : await startMockBackend(engine);
@@ -376,6 +192,7 @@ const main = async () => {
     { src: '/assets/jquery.min.js' },
     { src: '/assets/session-fetch.global.js' },
     { src: '/assets/session-fetch.overlay.global.js' },
+    { src: '/assets/demo-kit.js' },
     { src: '/assets/legacy.js' },
   ];
   const pages = new Map([
@@ -383,7 +200,7 @@ const main = async () => {
     ['/index.html', indexPage(backend.name)],
     [
       '/spa.html',
-      page({
+      demoPage({
         title: 'SPA',
         kind: 'spa',
         backend: backend.name,
@@ -392,7 +209,7 @@ const main = async () => {
     ],
     [
       '/legacy.html',
-      page({ title: 'Legacy page', kind: 'legacy', backend: backend.name, scripts: scriptTags }),
+      demoPage({ title: 'Legacy page', kind: 'legacy', backend: backend.name, scripts: scriptTags }),
     ],
   ]);
   const timers = new Set();

@@ -8,7 +8,9 @@ const budgets = [
   // installFetch, cross-tab sync, CSRF and the heartbeat; they take 15.4 KB, 0.7 KB of it the hot-path work
   // that brought the per-request overhead under the bench's target. The budget guards against growth.
   { file: 'dist/session-fetch.global.js', budget: 25 * 1024 },
-  { file: 'dist/session-fetch.overlay.global.js', budget: 10 * 1024 },
+  // The overlay grew from 9.9 KB to 12.9 KB with a row per attempt and the outcome in words, the findings' marks
+  // and badge, the narrow layout and the stale-fingerprint and id-source rules; a debug tool, loaded on demand.
+  { file: 'dist/session-fetch.overlay.global.js', budget: 14 * 1024 },
 ];
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;

@@ -1,10 +1,12 @@
 import { cachedResponse } from './rules/cached-response.js';
 import { crossOrigin } from './rules/cross-origin.js';
 import { expiredDuringRequest } from './rules/expired-during-request.js';
+import { idSourceFlip } from './rules/id-source-flip.js';
 import { lockContention } from './rules/lock-contention.js';
 import { outputBeforeHeaders } from './rules/output-before-headers.js';
 import { sameSiteCookie } from './rules/same-site-cookie.js';
 import { sessionNotResumed } from './rules/session-not-resumed.js';
+import { staleFingerprint } from './rules/stale-fingerprint.js';
 import type { Finding, Observation, Report, Rule, RuleContext } from './types.js';
 import { redactUrl } from './util.js';
 
@@ -17,6 +19,8 @@ export const defaultRules: readonly Rule[] = [
   lockContention,
   expiredDuringRequest,
   sameSiteCookie,
+  staleFingerprint,
+  idSourceFlip,
 ];
 
 /** What the diagnostics need to know about the client; what is not given comes from the client's settings. */

@@ -8,6 +8,7 @@ export {
 export {
   attachRequestLog,
   detachRequestLog,
+  type LoggedAttempt,
   type LoggedRequest,
   RequestLog,
   type RequestLogListener,

@@ -1,11 +1,34 @@
 import type { SessionClient } from '../core/create-session-client.js';
 import type { RequestInfo } from '../core/request-info.js';
+import type { ResponseVerdict } from '../core/request-state.js';
 import { redactUrl } from './util.js';
 
-/** A request as the log keeps it: the client's RequestInfo (URL redacted) and what its response said. */
+/** One attempt of a request: when it was sent, and what came back and what the client made of it. */
+export type LoggedAttempt = {
+  /** When it was handed to fetch, ms since the epoch. */
+  readonly at: number;
+  /** The answer's status; none when the attempt got no answer (network error, aborted, stopped by an expiry). */
+  readonly status?: number;
+  /** What the client made of the answer: accepted, or sent again after a lock timeout, an expiry... */
+  readonly verdict?: ResponseVerdict;
+  /** How long the answer took, ms. */
+  readonly ms?: number;
+  /** The lock wait the server reported for this attempt, ms. */
+  readonly lockWaitMs?: number;
+  /** After a lock timeout: the wait before the next attempt, ms. */
+  readonly retryInMs?: number;
+};
+
+/** A request as the log keeps it: the client's RequestInfo (URL redacted) and what its responses said. */
 export type LoggedRequest = RequestInfo & {
   /** The server's profiler page (Symfony's `X-Debug-Token-Link`), only when it is an http(s) URL. */
   readonly profileUrl?: string;
+  /** Every attempt, in order: the answer that came back expired, each lock timeout, the replay. */
+  readonly tries: readonly LoggedAttempt[];
+  /** Waiting in the browser right now (queue limit, rotation barrier, expiry hold), not sent. */
+  readonly waiting: boolean;
+  /** Why a SessionExpiredError was thrown: 'gave-up', 'no-handler' or 'replayed-once'. */
+  readonly reason?: string;
 };
 
 export type RequestLogOptions = {
@@ -16,6 +39,14 @@ export type RequestLogOptions = {
    * @default the client's with attachRequestLog, else 'PHPSESSID'
    */
   cookieName?: string;
+};
+
+/** What an event changes in a logged request. */
+type Change = {
+  edit?: (tries: LoggedAttempt[], last: LoggedAttempt | undefined) => void;
+  profileUrl?: string | undefined;
+  reason?: string;
+  waiting?: boolean;
 };
 
 /** Called with the request that changed (undefined on clear) and the ids dropped from the log. */
@@ -50,14 +81,43 @@ export class RequestLog {
 
   /** Listens to the client's request events; returns the function that stops it. */
   attach(client: SessionClient): () => void {
-    const update = ({ request }: { request: RequestInfo }) => this.record(request);
     const off = [
-      client.on('request:queued', update),
-      client.on('request:start', update),
-      client.on('request:end', update),
-      client.on('request:response', ({ request, response }) =>
-        this.record(request, safeHttpUrl(response.headers.get('x-debug-token-link'))),
+      client.on('request:queued', ({ request }) => this.#change(request, { waiting: true })),
+      client.on('request:start', ({ request }) =>
+        this.#change(request, {
+          waiting: false,
+          // Requests outside the session machinery start once, with no attempt counted.
+          edit: (tries) => {
+            tries[Math.min(tries.length, Math.max(1, request.attempts) - 1)] = { at: Date.now() };
+          },
+        }),
       ),
+      client.on('request:response', ({ request, response, verdict }) =>
+        this.#change(request, {
+          profileUrl: safeHttpUrl(response.headers.get('x-debug-token-link')),
+          edit: (tries, last) => {
+            if (!last) return;
+            tries[tries.length - 1] = {
+              ...last,
+              status: response.status,
+              verdict,
+              ms: Date.now() - last.at,
+              ...(request.lockWaitMs === undefined ? {} : { lockWaitMs: request.lockWaitMs }),
+            };
+          },
+        }),
+      ),
+      client.on('lock:retry', ({ request, delayMs }) =>
+        this.#change(request, {
+          edit: (tries, last) => {
+            if (last) tries[tries.length - 1] = { ...last, retryInMs: delayMs };
+          },
+        }),
+      ),
+      client.on('request:end', ({ request, error }) => {
+        const reason = (error as { reason?: unknown } | undefined)?.reason;
+        this.#change(request, typeof reason === 'string' ? { reason } : {});
+      }),
     ];
     const detach = () => {
       this.#detach.delete(detach);
@@ -72,14 +132,25 @@ export class RequestLog {
     for (const detach of [...this.#detach]) detach();
   }
 
-  /** Adds or updates a request. */
+  /** Adds or updates a request (its attempts so far are kept). */
   record(request: RequestInfo, profileUrl?: string): void {
+    this.#change(request, profileUrl ? { profileUrl } : {});
+  }
+
+  /** Updates a request; `edit` changes a copy of its attempts (the last one is passed along). */
+  #change(request: RequestInfo, change: Change): void {
     const previous = this.#entries.get(request.id);
-    const link = profileUrl ?? previous?.profileUrl;
+    const link = change.profileUrl ?? previous?.profileUrl;
+    const tries = [...(previous?.tries ?? [])];
+    change.edit?.(tries, tries[tries.length - 1]);
+    const reason = change.reason ?? previous?.reason;
     const entry: LoggedRequest = Object.freeze({
       ...request,
       url: redactUrl(request.url, [this.#cookieName]),
       ...(link ? { profileUrl: link } : {}),
+      tries: Object.freeze(tries),
+      waiting: request.endedAt === undefined && (change.waiting ?? previous?.waiting ?? false),
+      ...(reason ? { reason } : {}),
     });
     this.#entries.set(request.id, entry);
     const dropped: number[] = [];

@@ -30,7 +30,14 @@ export type HeaderMap = Readonly<Record<string, string>>;
 
 /** What the diagnostics observe: the client's events, flattened to plain data so rules are easy to test. */
 export type Observation =
-  | { type: 'start'; at: number; request: RequestInfo; session: SessionState }
+  | {
+      type: 'start';
+      at: number;
+      request: RequestInfo;
+      session: SessionState;
+      /** The fingerprint of the readable session cookie the request was sent with (none when HttpOnly). */
+      cookie?: string;
+    }
   | {
       type: 'response';
       at: number;
@@ -40,6 +47,8 @@ export type Observation =
       url: string;
       redirected: boolean;
       headers: HeaderMap;
+      /** The fingerprint of the readable session cookie once the response arrived (none when HttpOnly). */
+      cookie?: string;
     }
   /** The first bytes of a body that is not plain JSON (read at most ~4 KB). */
   | { type: 'body'; at: number; request: RequestInfo; headers: HeaderMap; text: string }

@@ -1,5 +1,6 @@
 import type { SessionClient } from '../core/create-session-client.js';
 import { sessionEventKinds } from '../core/events.js';
+import { createCookieFingerprinter } from '../session/read-session-cookie.js';
 import { createDiagnostics, type DiagnosticsOptions } from './engine.js';
 import type { Finding, HeaderMap, Observation } from './types.js';
 
@@ -48,7 +49,8 @@ const readable = /json|html|text\/plain|javascript/i;
 
 /**
  * Watches a client's events and reports what looks wrong with the server or the setup: sessions not resumed, PHP
- * output before headers, CORS and SameSite trouble, cached responses, lock contention, expiry during long requests.
+ * output before headers, CORS and SameSite trouble, cached responses, lock contention, expiry during long requests,
+ * a fingerprint left stale by session_regenerate_id(), an id source that switches between header and cookie.
  *
  * @example
  * ```ts
@@ -61,27 +63,51 @@ export const watchDiagnostics = (
 ): DiagnosticsWatcher => {
   // What the options leave out is the client's own setup: its header names, cookie name, login pages...
   const core = createDiagnostics(options, client.options);
+  const cookieFingerprint = createCookieFingerprinter(options.cookieName ?? client.options.cookieName);
   let stopped = false;
-  const observe = (observation: Observation) => {
-    if (!stopped) core.observe(observation);
+  // Observations keep their order: one waiting for a new cookie's fingerprint holds back the ones after it.
+  let backlog: Promise<void> | undefined;
+  let waiting = 0;
+  const post = (build: (cookie: string | undefined) => Observation, withCookie = false) => {
+    if (stopped) return;
+    const cookie = withCookie ? cookieFingerprint() : undefined;
+    if (waiting === 0 && !(cookie instanceof Promise)) return core.observe(build(cookie));
+    waiting++;
+    const previous = backlog;
+    backlog = (async () => {
+      await previous;
+      const value = await cookie;
+      if (!stopped) core.observe(build(value));
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        waiting--;
+      });
   };
+  const observe = (observation: Observation) => post(() => observation);
   const now = Date.now;
   const off = [
-    client.on('request:start', ({ request, session }) =>
-      observe({ type: 'start', at: now(), request, session }),
-    ),
+    client.on('request:start', ({ request, session }) => {
+      const at = now();
+      post((cookie) => ({ type: 'start', at, request, session, ...(cookie ? { cookie } : {}) }), true);
+    }),
     client.on('request:response', ({ request, session, response }) => {
       const headers = headersOf(response);
-      observe({
-        type: 'response',
-        at: now(),
-        request,
-        session,
-        status: response.status,
-        url: response.url,
-        redirected: response.redirected,
-        headers,
-      });
+      const at = now();
+      post(
+        (cookie) => ({
+          type: 'response',
+          at,
+          request,
+          session,
+          status: response.status,
+          url: response.url,
+          redirected: response.redirected,
+          headers,
+          ...(cookie ? { cookie } : {}),
+        }),
+        true,
+      );
       const type = headers['content-type'] ?? '';
       if (type && !readable.test(type)) return;
       let copy: Response;

@@ -1,6 +1,7 @@
 import type { SessionClient } from '../core/create-session-client.js';
 import { requestLogOf } from '../diagnostics/request-log.js';
 import { formatDuration, formatMs } from './format.js';
+import { outcomeOf, storyOf } from './request-story.js';
 
 /**
  * Prints the session and the recent requests as console tables (from the RequestLog attached to the client by
@@ -33,13 +34,14 @@ export const debug = (client: SessionClient, limit = 50): void => {
         method: request.method,
         url: request.url,
         status: request.status ?? '',
-        outcome: request.outcome ?? 'running',
+        outcome: outcomeOf(request).text,
         mode: request.mode,
         queued: formatMs(request.queuedMs),
         lockWait: request.lockWaitMs === undefined ? '' : formatMs(request.lockWaitMs),
         lockRetries: request.lockRetries,
         time: formatDuration(request),
-        replayed: request.replayed,
+        attempts: request.tries.length,
+        story: storyOf(request),
       })),
   );
 };

@@ -29,3 +29,11 @@ export const formatTime = (at: number): string => {
   const date = new Date(at);
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 };
+
+/** The worst severity among findings, for a mark's or a badge's colour. */
+export const worstOf = (findings: ReadonlyArray<{ severity: string }>): 'error' | 'warning' | 'info' =>
+  findings.some((finding) => finding.severity === 'error')
+    ? 'error'
+    : findings.some((finding) => finding.severity === 'warning')
+      ? 'warning'
+      : 'info';

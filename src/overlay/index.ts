@@ -1,6 +1,7 @@
 export {
   attachRequestLog,
   detachRequestLog,
+  type LoggedAttempt,
   type LoggedRequest,
   RequestLog,
   type RequestLogOptions,

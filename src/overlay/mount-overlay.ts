@@ -60,13 +60,31 @@ export const mountOverlay = (client: SessionClient, options: OverlayOptions = {}
     events: button('', () => setTab('events')),
     findings: button('', () => setTab('findings')),
   };
+  // The findings' count where it is seen first: on the header, even with the panel collapsed.
+  const badge = button('', () => {
+    setTab('findings');
+    if (collapsed) setCollapsed(false);
+  });
+  badge.hidden = true;
   const session = sessionPanel(client);
-  const requestRows = requestsPanel(list, requests);
   const events = eventsPanel(client, view, tabs.events, options.eventCapacity ?? 100, cookieName);
-  const findings = diagnosticsPanel(client, options, cookieName, view, tabs.findings, () => renderList());
-  const { diagnostics } = findings;
-  off.push(...events.off, () => diagnostics.stop());
-  const bar = actions(client, cookieName, requests, diagnostics, events);
+  const findings = diagnosticsPanel(
+    client,
+    options,
+    cookieName,
+    view,
+    { tab: tabs.findings, badge },
+    { list: () => renderList(), request: (id) => requestRows.refresh(id) },
+  );
+  const requestRows = requestsPanel(list, requests, { ...findings.marks, open: () => setTab('findings') });
+  off.push(...events.off, () => findings.diagnostics.stop());
+  const bar = actions(
+    client,
+    cookieName,
+    requests,
+    { findings: findings.diagnostics.findings, clear: findings.clear },
+    events,
+  );
 
   // The element.
   const collapseButton = button('', () => setCollapsed(!collapsed), 'Collapse or expand');
@@ -75,6 +93,7 @@ export const mountOverlay = (client: SessionClient, options: OverlayOptions = {}
     [
       session.dot,
       h('b', '', 'session-fetch'),
+      badge,
       session.headerFp,
       collapseButton,
       button('×', () => handle.hide(), 'Hide (Ctrl+Shift+S)'),
@@ -89,7 +108,7 @@ export const mountOverlay = (client: SessionClient, options: OverlayOptions = {}
     list.replaceChildren();
     setText(tabs.requests, `Requests (${requests.size})`);
     setText(tabs.events, `Events (${events.entries().length})`);
-    setText(tabs.findings, `Diagnostics (${diagnostics.findings().length})`);
+    findings.counts();
     for (const [name, node] of Object.entries(tabs)) node.className = name === tab ? 'on' : '';
     if (tab === 'requests') requestRows.render();
     else if (tab === 'events') events.render();

@@ -1,4 +1,5 @@
 import type { DiagnosticsOptions } from '../diagnostics/engine.js';
+import type { Finding } from '../diagnostics/types.js';
 
 export type OverlayOptions = {
   /** `true` shows the panel at once; `false` keeps it hidden whatever the URL or storage say. */
@@ -38,4 +39,12 @@ export type View = {
   visible(): boolean;
   collapsed(): boolean;
   tab(): Tab;
+};
+
+/** What the requests panel needs to mark the requests a finding concerns. */
+export type FindingMarks = {
+  /** The findings seen on this request. */
+  of(requestId: number): readonly Finding[];
+  /** Shows the Diagnostics tab. */
+  open(): void;
 };

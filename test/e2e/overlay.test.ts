@@ -1,78 +1,27 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
+import { shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
+import {
+  openOverlayPage as openPage,
+  type PageWindow,
+  readOverlay,
+  screenshots,
+} from '../helpers/overlay-page.js';
 import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
-import { repoDir } from '../helpers/static-pages.js';
 
 // The debug overlay's script-tag build (dist/session-fetch.overlay.global.js, which adds mountOverlay to the
 // global SessionFetch) on a page served with `Content-Security-Policy: default-src 'self'`: no inline script or
 // style anywhere (test/e2e/pages/overlay.php + overlay.js), the session from the real PHP app.
 
-const screenshots = join(repoDir, 'test-results/e2e');
 const hostile = '<img src=x onerror=window.__pwned=1>';
-
-type Client = import('../../src/index.js').SessionClient;
-type PageWindow = {
-  client: Client;
-  overlay: { exportJson(): string };
-  overlayError?: string;
-  violations: string[];
-  __pwned?: unknown;
-};
-
-/** What the overlay's shadow root shows: the session fields, the text, the markup (attributes included). */
-const readOverlay = (page: Page) =>
-  page.evaluate(() => {
-    const root = document.querySelector('session-fetch-overlay')?.shadowRoot;
-    if (!root) return undefined;
-    const fields: Record<string, string> = {};
-    for (const dt of root.querySelectorAll('.ss dt')) {
-      fields[dt.textContent ?? ''] = dt.nextElementSibling?.textContent ?? '';
-    }
-    const rows = [...root.querySelectorAll('.ls .r:not(.hr)')].map((row) =>
-      [...row.children].map((cell) => cell.textContent ?? ''),
-    );
-    return {
-      fields,
-      rows,
-      text: root.textContent ?? '',
-      html: (root as unknown as { innerHTML: string }).innerHTML,
-      images: root.querySelectorAll('img').length,
-      links: [...root.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? ''),
-      hidden: (root.host as HTMLElement).hidden,
-    };
-  });
 
 describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () => {
   beforeAll(() => mkdirSync(screenshots, { recursive: true }));
   const suite = useBrowserSuite();
 
-  /** overlay.php (with its CSP unless csp=false), a violation listener installed before any page script. */
-  const openOverlayPage = async (
-    csp = true,
-  ): Promise<{ page: Page; context: BrowserContext; log: PageLog }> => {
-    const opened = await suite.browser.newPage({ viewport: { width: 1000, height: 640 } });
-    await opened.context.addInitScript(() => {
-      const w = window as unknown as PageWindow;
-      w.violations = [];
-      const record = (event: SecurityPolicyViolationEvent) =>
-        w.violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`);
-      window.addEventListener('securitypolicyviolation', record, true);
-      document.addEventListener('securitypolicyviolation', record, true);
-    });
-    await opened.page.goto(`${suite.site.url}/pages/overlay.php${csp ? '' : '?csp=0'}`);
-    await opened.page.waitForFunction(
-      () =>
-        (window as unknown as { overlayReady?: boolean }).overlayReady ||
-        (window as unknown as PageWindow).overlayError,
-    );
-    const error = await opened.page.evaluate(() => (window as unknown as PageWindow).overlayError);
-    expect(error, 'the overlay script-tag build').toBeUndefined();
-    return opened;
-  };
+  const openOverlayPage = (csp = true) => openPage(suite.browser, suite.site.url, csp);
 
   test('the overlay shows the session status, the fingerprint and the request list, styled under a strict CSP with no violation', async () => {
     const { page, context, log } = await openOverlayPage();
@@ -91,7 +40,7 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
     const id = (await context.cookies()).find((cookie) => cookie.name === 'PHPSESSID')!.value;
     await waitInPage(
       page,
-      "document.querySelector('session-fetch-overlay').shadowRoot.querySelectorAll('.ls .r:not(.hr)').length === 4",
+      "document.querySelector('session-fetch-overlay').shadowRoot.querySelectorAll('.ls .r.m').length === 4",
     );
     await waitInPage(
       page,
@@ -106,12 +55,12 @@ describe.skipIf(!shouldRunBrowserSuite())('the debug overlay in Chromium', () =>
       'Id source': 'protocol header',
     });
     expect(overlay.fields.Expires).toMatch(/^in \d+m \d\ds$/);
-    // Newest first: method, url, status, mode.
-    expect(overlay.rows.map((row) => row.slice(0, 4))).toEqual([
-      ['GET', '/pages/echo.php?PHPSESSID=[redacted]', '200', 'write'],
-      ['GET', '/whoami.php', '200', 'read'],
-      ['POST', '/login.php?user=erin', '200', 'write'],
-      ['GET', '/whoami.php', '200', 'write'],
+    // Newest first: method, url, status, outcome, mode.
+    expect(overlay.rows.map((row) => row.slice(0, 5))).toEqual([
+      ['GET', '/pages/echo.php?PHPSESSID=[redacted]', '200', 'ok', 'write'],
+      ['GET', '/whoami.php', '200', 'ok', 'read'],
+      ['POST', '/login.php?user=erin', '200', 'ok', 'write'],
+      ['GET', '/whoami.php', '200', 'ok', 'write'],
     ]);
     expect(overlay.text).toContain('session-fetch');
 

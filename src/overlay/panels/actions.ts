@@ -1,8 +1,9 @@
 import type { SessionClient } from '../../core/create-session-client.js';
 import type { RequestLog } from '../../diagnostics/request-log.js';
+import type { Finding } from '../../diagnostics/types.js';
 import { redactUrl } from '../../diagnostics/util.js';
-import type { DiagnosticsWatcher } from '../../diagnostics/watch-diagnostics.js';
 import { button, h } from '../dom.js';
+import { outcomeOf, storyOf } from '../request-story.js';
 import type { OverlayEvent } from '../types.js';
 
 type Events = { entries(): OverlayEvent[]; clear(): void; add(name: string, text: string): void };
@@ -12,7 +13,7 @@ export const actions = (
   client: SessionClient,
   cookieName: string,
   requests: RequestLog,
-  diagnostics: DiagnosticsWatcher,
+  diagnostics: { findings(): Finding[]; clear(): void },
   events: Events,
 ) => {
   const exportJson = () =>
@@ -21,7 +22,10 @@ export const actions = (
         exportedAt: new Date().toISOString(),
         page: redactUrl(globalThis.location?.href ?? '', [cookieName]),
         session: client.session,
-        requests: requests.entries(),
+        // With the outcome and the whole story in words, as the panel shows them.
+        requests: requests
+          .entries()
+          .map((request) => ({ ...request, result: outcomeOf(request).text, story: storyOf(request) })),
         events: events.entries(),
         findings: diagnostics.findings(),
       },
