@@ -12,8 +12,6 @@ const timeoutShare = 0.5;
 const tolerance = 0.05;
 /** How fast the limit follows a lower target (it follows a higher one at once: that target is bounded). */
 const smoothing = 0.25;
-/** A pipelined hand-over must beat a serial round trip by this share to be worth a waiting writer. */
-const pipelineGain = 0.02;
 /** While serial, one pair of writes is pipelined after this many answers to see whether that now pays. */
 const probeEvery = 30;
 
@@ -50,7 +48,7 @@ export class GradientLimit implements ConcurrencyLimit {
 
   get current(): number {
     const { min } = this.options;
-    if (this.#serialPays() && this.#untilProbe > 0) return min;
+    if (this.#serialPays()) return this.#untilProbe > 0 ? min : Math.max(min, Math.min(2, this.options.max));
     return Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
   }
 
@@ -65,7 +63,7 @@ export class GradientLimit implements ConcurrencyLimit {
   #serialPays(): boolean {
     const noQueue = this.#noQueue.min;
     const hold = this.#gaps.median;
-    return noQueue !== undefined && hold !== undefined && hold >= noQueue * (1 - pipelineGain);
+    return noQueue !== undefined && hold !== undefined && hold >= noQueue;
   }
 
   /** The highest limit whose last writer waits less than half the lock-wait timeout. */
@@ -97,10 +95,14 @@ export class GradientLimit implements ConcurrencyLimit {
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);
     let target = (inFlight * noQueue) / latency + 1;
     const hold = this.#gaps.median;
-    // No more than the one writer meant to wait did: as many as the round trip needs, at once, rather than one
-    // more per answer.
-    if (hold && latency - noQueue <= hold)
-      target = Math.max(target, Math.min(2 * inFlight, noQueue / hold + 1));
+    // Once the hold is known, the round trip needs noQueue / hold writes, plus the one waiting: that, at once,
+    // rather than one more per answer, and no more on a write that came back early (PHP hands the lock out in
+    // no particular order, so one write of a pair may not wait at all). Writes that waited longer than one
+    // writer should still bring it down.
+    if (hold) {
+      const model = Math.min(2 * inFlight, noQueue / hold + 1);
+      target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
+    }
     this.#limit = target > this.#limit ? target : this.#limit + smoothing * (target - this.#limit);
     this.#limit = Math.max(this.options.min, Math.min(this.options.max, this.#limit));
   }

@@ -267,6 +267,7 @@ const eventNames = [
   'lock:retry',
   'request:queued',
   'request:start',
+  'request:response',
   'request:end',
 ] as const;
 
@@ -300,6 +301,8 @@ export const phpClient = (
       if (e.session) detail.status = detail.status ?? (e.session as { status: string }).status;
       if ('delayMs' in e) detail.delayMs = e.delayMs;
       if ('lockWaitMs' in e) detail.lockWaitMs = e.lockWaitMs;
+      if ('afterOwnWrite' in e) detail.afterOwnWrite = e.afterOwnWrite;
+      if (e.request) detail.id = (e.request as { id: number }).id;
       events.push({ name, at: Date.now() - started, detail });
     });
   }
