@@ -102,6 +102,9 @@ export class GradientLimit implements ConcurrencyLimit {
     if (hold) {
       const model = Math.min(2 * inFlight, noQueue / hold + 1);
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
+    } else {
+      // Until a pipelined pair has shown the hold, a write that came back early proves nothing.
+      target = Math.min(target, 2);
     }
     this.#limit = target > this.#limit ? target : this.#limit + smoothing * (target - this.#limit);
     this.#limit = Math.max(this.options.min, Math.min(this.options.max, this.#limit));
