@@ -1,39 +1,60 @@
 #!/usr/bin/env node
-// Session-lock benchmark: N concurrent session writes, each holding PHP's session lock H ms, against php-fpm +
-// nginx with the lock-wait-timeout files handler (1 s), for several client strategies and simulated RTTs.
+// Session-lock benchmark: N concurrent session writes, each holding PHP's session lock H ms, for several client
+// strategies, simulated round trips, lock-wait timeouts and servers, from node and from tabs of Chromium.
 //
-//   npm run bench:lock                 # node bench/lock.mjs
-//   node bench/lock.mjs --json out.json [--n 10,50] [--rtt 0,20] [--hold 100] [--strategies client,fixed-1,ky,fetch]
+//   npm run bench:lock                      # the default subset (a few minutes)
+//   node bench/lock.mjs --json out.json [--servers helper,plain,redis-2pools] [--n 20,50] [--hold 20,100]
+//        [--rtt 0,20,50] [--timeouts 400,1000] [--strategies client,fixed-1,fetch] [--tabs 1,2] [--repeat 1]
+//   node bench/lock.mjs --full              # the whole matrix
 //
-// The client, the PHP server launcher and the cookie-jar fetch are TypeScript: they are bundled on the fly with
-// esbuild (a dependency of tsup) into a temp file and imported from there.
+// Servers (php-fpm + nginx, started on free loopback ports for each lock-wait timeout):
+//   helper        test/php-app with the helper: files handler with a lock-wait timeout, X-Session-Lock-Wait sent
+//   plain         test/php-app/plain: the same handler, no helper (423 + Retry-After: 1 on a lock timeout only)
+//   redis-2pools  the plain app on two php-fpm pools behind one nginx upstream, sessions in redis-server with
+//                 phpredis locking (lock_wait_time 20 ms)
+// tabs: 2 rows run in Chromium (tabs of one profile, the cross-tab write lock) for helper and redis-2pools.
 //
 // Per row: makespanMs (first request made to last settled), makespanRatio = makespan / (N x H), failed (requests
 // that did not end 2xx), lockTimeouts (423 answers seen, retried ones included), blockedMs (sum over every attempt
-// of the server-measured wait in session_start(), from X-Session-Lock-Wait).
+// of the server-measured time a worker spent before session_start() returned: X-Bench-Blocked-Ms).
+// The client and the servers are TypeScript: bundled on the fly with esbuild into a temp file.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { printTable, printTargets } from './lock-report.mjs';
+import { nodeRow, sleep, tabsRow } from './lock-rows.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`);
   return index === -1 ? fallback : args[index + 1];
 };
+const full = args.includes('--full');
 const list = (value) => String(value).split(',').filter(Boolean);
+const numbers = (name, fallback, all) => list(option(name, full ? all : fallback)).map(Number);
 const jsonFile = option('json', undefined);
-const ns = list(option('n', '10,50')).map(Number);
-const rtts = list(option('rtt', '0,20')).map(Number);
-const holdMs = Number(option('hold', '100'));
-const strategies = list(option('strategies', 'client,fixed-1,ky,fetch'));
+const servers = list(option('servers', 'helper,plain,redis-2pools'));
+const ns = numbers('n', '20,50', '20,50');
+const holds = numbers('hold', '100,20', '100,20');
+const rtts = numbers('rtt', '0,50', '0,20,50');
+const timeouts = numbers('timeouts', '400', '400,1000');
+const tabCounts = numbers('tabs', '1,2', '1,2');
+const repeat = Number(option('repeat', '1'));
+const strategies = list(option('strategies', 'client,fixed-1,fetch'));
+const serverOptions = {
+  helper: { handler: 'timeout', app: 'helper', workers: 64 },
+  plain: { handler: 'timeout', app: 'plain', workers: 64 },
+  'redis-2pools': { handler: 'redis', app: 'plain', pools: 2, workers: 32 },
+};
+const tabServers = new Set(['helper', 'redis-2pools']);
 
 const loadModules = async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'session-fetch-bench-'));
+  // Inside the repository, so that the bundle finds playwright-core (left external) in node_modules.
+  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'node_modules/.cache/session-fetch-bench-'));
   const outfile = join(dir, 'bench-bundle.mjs');
   await build({
     stdin: {
@@ -41,6 +62,8 @@ const loadModules = async () => {
         "export { createSessionClient } from './src/index.ts';",
         "export { startPhpServer, phpAvailable, missingPhpMessage } from './test/helpers/php-server.ts';",
         "export { createCookieJarFetch } from './test/helpers/cookie-jar-fetch.ts';",
+        "export { startSite } from './test/helpers/static-pages.ts';",
+        "export { launchBrowser, browserAvailable } from './test/helpers/browser.ts';",
         "export { default as ky } from 'ky';",
       ].join('\n'),
       resolveDir: root,
@@ -51,6 +74,7 @@ const loadModules = async () => {
     format: 'esm',
     target: 'node20',
     outfile,
+    external: ['playwright-core'],
     logLevel: 'warning',
   });
   process.env.SESSION_FETCH_PHP_APP = join(root, 'test/php-app');
@@ -61,136 +85,63 @@ const loadModules = async () => {
   }
 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 const main = async () => {
-  const { createSessionClient, startPhpServer, phpAvailable, missingPhpMessage, createCookieJarFetch, ky } =
-    await loadModules();
-  if (!phpAvailable()) {
-    console.error(missingPhpMessage);
+  const modules = await loadModules();
+  if (!modules.phpAvailable()) {
+    console.error(modules.missingPhpMessage);
     process.exit(1);
   }
-  const server = await startPhpServer({ handler: 'timeout', lockTimeoutMs: 1000, workers: 64 });
+  const wantTabs = tabCounts.some((count) => count > 1) && servers.some((s) => tabServers.has(s));
+  const browser = wantTabs && modules.browserAvailable() ? await modules.launchBrowser() : undefined;
+  if (wantTabs && !browser) console.error('Chromium is missing: no tabs rows.');
   const rows = [];
   const timelines = {};
   try {
-    for (const rttMs of rtts) {
-      for (const n of ns) {
-        for (const strategy of strategies) {
-          const stats = { lockTimeouts: 0, blockedMs: 0 };
-          // The wire: half the RTT before the request reaches the server, half after the answer leaves it.
-          const wire = async (request) => {
-            if (rttMs) await sleep(rttMs / 2);
-            const response = await fetch(request);
-            if (response.status === 423) stats.lockTimeouts++;
-            const wait = Number.parseFloat(response.headers.get('x-session-lock-wait') ?? '');
-            if (Number.isFinite(wait)) stats.blockedMs += wait;
-            if (rttMs) await sleep(rttMs / 2);
-            return response;
-          };
-          const jarFetch = createCookieJarFetch(server.origin, wire);
-          // A fresh session for the row: every request of the row then carries its cookie.
-          await jarFetch(`${server.url}/whoami.php`);
-          stats.lockTimeouts = 0;
-          stats.blockedMs = 0;
-          const url = `${server.url}/bench.php?hold=${holdMs}`;
-
-          let send;
-          const timeline = [];
-          if (strategy === 'client' || strategy === 'fixed-1') {
-            const client = createSessionClient({
-              pageOrigin: server.origin,
-              fetch: jarFetch,
-              ...(strategy === 'fixed-1' ? { concurrency: 1 } : {}),
-            });
-            const t0 = Date.now();
-            for (const name of ['request:start', 'lock:retry', 'lock:wait', 'request:end']) {
-              client.on(name, (event) =>
-                timeline.push({
-                  at: Date.now() - t0,
-                  name,
-                  id: event.request.id,
-                  limit: client.stats.limit,
-                  ...(event.delayMs !== undefined ? { delayMs: event.delayMs } : {}),
-                  ...(event.lockWaitMs !== undefined ? { lockWaitMs: event.lockWaitMs } : {}),
-                }),
-              );
+    for (const server of servers) {
+      for (const lockTimeoutMs of timeouts) {
+        const options = { ...serverOptions[server], lockTimeoutMs };
+        const php = await modules.startPhpServer(options);
+        const site = browser && tabServers.has(server) ? await modules.startSite(options) : undefined;
+        try {
+          for (const tabs of tabCounts) {
+            if (tabs > 1 && !site) continue;
+            for (const holdMs of holds) {
+              for (const rttMs of rtts) {
+                for (const n of ns) {
+                  for (let round = 0; round < repeat; round++) {
+                    for (const strategy of strategies) {
+                      if (tabs > 1 && strategy === 'ky') continue;
+                      const spec = { strategy, n, holdMs, rttMs, tabs };
+                      const { row, timeline } =
+                        tabs > 1 ? await tabsRow(browser, site, spec) : await nodeRow(modules, php, spec);
+                      const full = { server, tabs, lockTimeoutMs, strategy, n, holdMs, rttMs, round, ...row };
+                      full.makespanRatio = Number((row.makespanMs / (n * holdMs)).toFixed(3));
+                      rows.push(full);
+                      if (timeline.length)
+                        timelines[
+                          `${server}/${lockTimeoutMs}/${strategy}/n=${n}/h=${holdMs}/rtt=${rttMs}/${round}`
+                        ] = timeline;
+                      console.error(
+                        `${server} T=${lockTimeoutMs} tabs=${tabs} ${strategy} n=${n} h=${holdMs} rtt=${rttMs}: ` +
+                          `${row.makespanMs} ms (x${full.makespanRatio}), ${row.failed} failed, ${row.lockTimeouts} 423`,
+                      );
+                      await sleep(lockTimeoutMs + holdMs + 100); // let any lock left behind go
+                    }
+                  }
+                }
+              }
             }
-            send = () => client.post(url);
-          } else if (strategy === 'ky') {
-            send = () => ky.post(url, { fetch: jarFetch });
-          } else if (strategy === 'fetch') {
-            send = async () => {
-              const response = await jarFetch(url, { method: 'POST' });
-              if (!response.ok) throw new Error(`HTTP ${response.status}`);
-              return response;
-            };
-          } else {
-            throw new Error(`unknown strategy ${strategy}`);
           }
-
-          const started = performance.now();
-          const results = await Promise.allSettled(
-            Array.from({ length: n }, () =>
-              Promise.resolve()
-                .then(send)
-                .then(async (response) => {
-                  await response.arrayBuffer();
-                  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-                }),
-            ),
-          );
-          const makespanMs = Math.round(performance.now() - started);
-          const failed = results.filter((r) => r.status === 'rejected').length;
-          rows.push({
-            strategy,
-            n,
-            holdMs,
-            rttMs,
-            makespanMs,
-            makespanRatio: Number((makespanMs / (n * holdMs)).toFixed(3)),
-            failed,
-            lockTimeouts: stats.lockTimeouts,
-            blockedMs: Math.round(stats.blockedMs),
-          });
-          if (timeline.length) timelines[`${strategy}/n=${n}/rtt=${rttMs}`] = timeline;
-          console.error(`done ${strategy} n=${n} rtt=${rttMs}: ${makespanMs} ms, ${failed} failed`);
-          await sleep(1200); // let any lock left behind expire before the next row
+        } finally {
+          await Promise.all([php.stop(), site?.stop()]);
         }
       }
     }
   } finally {
-    await server.stop();
+    await browser?.close();
   }
-
-  const columns = [
-    'strategy',
-    'n',
-    'holdMs',
-    'rttMs',
-    'makespanMs',
-    'makespanRatio',
-    'failed',
-    'lockTimeouts',
-    'blockedMs',
-  ];
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells) => cells.map((cell, i) => String(cell).padStart(widths[i])).join('  ');
-  console.log(line(columns));
-  for (const row of rows) console.log(line(columns.map((c) => row[c])));
-
-  // The targets, checked and printed.
-  console.log('');
-  for (const row of rows.filter((r) => r.strategy === 'client')) {
-    const limit = 1.15 * row.n * row.holdMs + 2 * row.rttMs;
-    const fetchRow = rows.find((r) => r.strategy === 'fetch' && r.n === row.n && r.rttMs === row.rttMs);
-    const reduction = fetchRow?.blockedMs ? 1 - row.blockedMs / fetchRow.blockedMs : undefined;
-    console.log(
-      `client n=${row.n} rtt=${row.rttMs}: makespan ${row.makespanMs} <= ${Math.round(limit)}? ${row.makespanMs <= limit ? 'yes' : 'NO'}; ` +
-        `failed 0? ${row.failed === 0 ? 'yes' : 'NO'}` +
-        (reduction === undefined ? '' : `; blocked ${(reduction * 100).toFixed(1)}% below fetch`),
-    );
-  }
+  printTable(rows);
+  printTargets(rows);
   if (jsonFile) {
     writeFileSync(jsonFile, `${JSON.stringify({ rows, timelines }, null, 2)}\n`);
     console.log(`\nwrote ${jsonFile}`);

@@ -51,8 +51,11 @@ export type SessionFetchEvents = {
   'tabs:leader': { leader: boolean; session: SessionState };
   /** The server reported the request waited for the session lock longer than `lockWaitThreshold`. */
   'lock:wait': RequestEvent & { lockWaitMs: number };
-  /** The server answered with a lock timeout; the request will be sent again after `delayMs`. */
-  'lock:retry': RequestEvent & { delayMs: number; attempt: number };
+  /**
+   * The server answered with a lock timeout; the request will be sent again after `delayMs`, or, when
+   * `afterOwnWrite` (another write of this client held the lock), as soon as that write answers.
+   */
+  'lock:retry': RequestEvent & { delayMs: number; attempt: number; afterOwnWrite: boolean };
   /** The request waits in the browser (queue limit, rotation barrier, or expiry hold). */
   'request:queued': RequestEvent;
   /** An attempt of the request was handed to fetch. */

@@ -1,3 +1,4 @@
+import { TimeoutError } from 'ky';
 import { SessionExpiredError } from '../errors/SessionExpiredError.js';
 import { SessionLockTimeoutError } from '../errors/SessionLockTimeoutError.js';
 import { lockRetryDelay } from '../lock/lock-retry-delay.js';
@@ -23,13 +24,25 @@ export const nextStep = async (
   if (state.verdict === 'lock-timeout' && response) {
     const { lockRetry } = state;
     const attempt = record.lockRetries + 1;
-    const delayMs = lockRetryDelay(attempt, response.headers.get('retry-after'), lockRetry);
+    // Another write of ours held the lock: it answers soon, and the lock is free then. Retry-After is for a
+    // holder we cannot see (another device, a long script).
+    const afterOwnWrite = runtime.queue.ownWrites.takeCausedByUs(state.ticket.seq);
+    const delayMs = afterOwnWrite
+      ? 0
+      : lockRetryDelay(attempt, response.headers.get('retry-after'), lockRetry);
     if (attempt > lockRetry.limit || delayMs >= deadline.remaining) {
       throw new SessionLockTimeoutError(label, record.lockRetries + 1, response);
     }
     record.lockRetries = attempt;
     if (runtime.emitter.has('lock:retry')) {
-      runtime.emitter.emit('lock:retry', Object.assign(requestEvent(runtime, record), { delayMs, attempt }));
+      const event = { delayMs, attempt, afterOwnWrite };
+      runtime.emitter.emit('lock:retry', Object.assign(requestEvent(runtime, record), event));
+    }
+    // Its place in the queue is kept; the queue sends it once the limit and the hand-off delay allow.
+    if (afterOwnWrite) {
+      await runtime.queue.ownWrites
+        .nextEnd(deadline.signal)
+        .catch((error: unknown) => Promise.reject(deadline.expired ? new TimeoutError(request) : error));
     }
     return delayMs;
   }

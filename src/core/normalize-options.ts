@@ -36,7 +36,7 @@ export const normalizeSessionOptions = (
       : {
           initial: adaptive.initial ?? 2,
           min: adaptive.min ?? 1,
-          max: adaptive.max ?? 4,
+          max: adaptive.max ?? 8,
           lockWaitThreshold: adaptive.lockWaitThreshold ?? 10,
         };
   if ('min' in normalizedConcurrency && normalizedConcurrency.min > normalizedConcurrency.max) {

@@ -68,15 +68,22 @@ export type LockRetryOptions = {
   maxRetryAfter: number;
 };
 
-/** The in-flight limit for 'write' requests: additive increase, multiplicative decrease. */
+/**
+ * The in-flight limit for 'write' requests, chosen from latency (TCP Vegas / Gradient style): the no-queue
+ * latency against each write's, so that one writer waits behind the lock's holder: 2 on a LAN, more when the
+ * round trip is long against the hold, 1 when the lock passes between waiters no faster than a round trip
+ * (polling handlers). Capped so the last writer waits under half the lock-wait timeout learnt from 423s;
+ * a 423 halves it. Until 0.1 it grew by one per success (additive increase), up to 4.
+ * @example concurrency: { initial: 2, min: 1, max: 8, lockWaitThreshold: 10 }
+ */
 export type AdaptiveConcurrency = {
   /** @default 2 */
   initial: number;
   /** @default 1 */
   min: number;
-  /** @default 4 */
+  /** @default 8 */
   max: number;
-  /** A lock wait (from `X-Session-Lock-Wait`) longer than this, in ms, counts as contention. @default 10 */
+  /** A lock wait (from `X-Session-Lock-Wait`) up to this, in ms, counts as none. @default 10 */
   lockWaitThreshold: number;
 };
 
@@ -178,17 +185,29 @@ export type SessionOptions = {
   // Typed as async only: TypeScript widens `async () => 'resume'` to Promise<string> against `D | Promise<D>`.
   // A plain value works at run time too.
   onExpired?: (context: ExpiredContext) => Promise<ExpiryDecision>;
-  /** `'adaptive'`, a fixed number of 'write' requests in flight, or adaptive settings. @default 'adaptive' */
+  /**
+   * How many 'write' requests may be in flight: `'adaptive'` (chosen from measured latency, see
+   * AdaptiveConcurrency), a fixed number, or adaptive settings. Only 'write' requests count.
+   * @default 'adaptive'
+   * @example concurrency: 1 // strict order of writes at the server
+   */
   concurrency?: 'adaptive' | number | Partial<AdaptiveConcurrency>;
   /**
    * When a 'write' ends while another is still in flight, wait this many ms before sending the next one. The one
    * in flight is waiting for PHP's session lock, and lock handlers poll for it (phpredis every 20 ms by default),
    * so a request arriving the instant the lock frees would take it first and could starve the waiter into a
-   * lock timeout. The delay is hidden behind the waiter's own lock hold.
+   * lock timeout. The delay is hidden behind the waiter's own lock hold. Each freed slot waits on its own, and
+   * the measured round trip (which already separates the new request from the freed lock) is taken off it.
    * @default 30
    */
   lockHandoffDelay?: number;
-  /** Lock-timeout retries. @default { limit: 5, baseDelay: 100, maxDelay: 3000, maxRetryAfter: 10000 } */
+  /**
+   * Lock-timeout retries (423, a 503 with `X-Session-Lock: timeout`). A request that met the timeout while
+   * another write of this client held the lock goes again as soon as that write answers; otherwise after
+   * `Retry-After` (bounded by maxRetryAfter) plus jittered backoff.
+   * @default { limit: 5, baseDelay: 100, maxDelay: 3000, maxRetryAfter: 10000 }
+   * @example lockRetry: { limit: 3 }
+   */
   lockRetry?: Partial<LockRetryOptions>;
   /**
    * Total time in ms a session request may take: queued, waiting for the lock, retried. Time held while

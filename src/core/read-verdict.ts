@@ -20,15 +20,16 @@ export const readVerdict = (
 ): Verdict => {
   const { options, store, queue, emitter } = runtime;
   const { headers, status } = response;
-  if (
-    (status === 423 || status === 503) &&
-    headers.get(options.protocol.lock)?.trim().toLowerCase() === 'timeout'
-  ) {
-    queue.limit.onLockTimeout();
-    return 'lock-timeout';
+  // A bare 423 is a lock timeout too (an app answering its own); a 503 only with the header (proxies send 503s).
+  if (status === 423 || status === 503) {
+    const lock = headers.get(options.protocol.lock);
+    if (lock === null ? status === 423 : lock.trim().toLowerCase() === 'timeout') {
+      queue.onLockTimeout(state.ticket, nonNegativeHeader(headers, options.protocol.lockWait));
+      return 'lock-timeout';
+    }
   }
   const lockWaitMs = nonNegativeHeader(headers, options.protocol.lockWait);
-  if (state.ticket.mode === 'write') queue.limit.onResponse(lockWaitMs);
+  queue.onAnswer(state.ticket, lockWaitMs);
   state.record.lockWaitMs = lockWaitMs;
   if (
     lockWaitMs !== undefined &&

@@ -38,7 +38,11 @@ export const takeTurn = (
   return (async () => {
     try {
       const release = await granted;
-      return tabLock ? await holdAcrossTabs(tabLock, signal, release) : release;
+      if (!tabLock) return release;
+      const held = await holdAcrossTabs(tabLock, signal, release);
+      // The write goes only now: its latency starts here, not when the queue granted its turn.
+      queue.sending(ticket.seq);
+      return held;
     } finally {
       deadline.resume();
       if (typeof granted !== 'function') record.queuedMs += now() - queuedAt;

@@ -1,11 +1,27 @@
 import type { NormalizedSessionOptions } from '../core/options.js';
+import { GradientLimit } from './gradient-limit.js';
+
+/** What the client measured for one 'write' attempt. */
+export type WriteSample = {
+  /** From send to answer, ms. */
+  latencyMs: number;
+  /** Writes of this client at the server when it was sent, itself included. */
+  inFlight: number;
+  /** The server's report of its wait for the session lock (`X-Session-Lock-Wait`), when it sends one. */
+  lockWaitMs: number | undefined;
+  /** Time since the previous write's answer, when this one was already at the server then (about one hold). */
+  gapMs?: number | undefined;
+};
 
 /** How many 'write' requests may be in flight. */
 export interface ConcurrencyLimit {
   readonly current: number;
-  /** A response came back; `lockWaitMs` is the server's report, when it sends one. */
-  onResponse(lockWaitMs: number | undefined): void;
-  onLockTimeout(): void;
+  /** The round trip to the server as far as measured (the no-queue latency less a hold), ms. */
+  readonly roundTripMs?: number | undefined;
+  /** A write's answer (not a lock timeout). */
+  onResponse(sample: WriteSample): void;
+  /** A lock timeout: the write waited for the lock as long as the server allows, and did not run. */
+  onLockTimeout(sample: WriteSample): void;
 }
 
 class FixedLimit implements ConcurrencyLimit {
@@ -14,37 +30,7 @@ class FixedLimit implements ConcurrencyLimit {
   onLockTimeout(): void {}
 }
 
-/**
- * Additive increase, multiplicative decrease. Against one PHP session every writer serialises on the lock, so
- * two in flight is the sweet spot: one holds the lock while the next is already on its way. Lock waits therefore
- * stop growth and ease the limit back towards two, and only lock timeouts cut it below that.
- */
-class AdaptiveLimit implements ConcurrencyLimit {
-  #limit: number;
-  constructor(readonly options: { initial: number; min: number; max: number; lockWaitThreshold: number }) {
-    this.#limit = Math.min(options.max, Math.max(options.min, options.initial));
-  }
-
-  get current(): number {
-    return Math.max(this.options.min, Math.floor(this.#limit));
-  }
-
-  onResponse(lockWaitMs: number | undefined): void {
-    const { min, max, lockWaitThreshold } = this.options;
-    if (lockWaitMs !== undefined && lockWaitMs > lockWaitThreshold) {
-      const floor = Math.max(min, Math.min(2, max));
-      if (this.#limit > floor) this.#limit = Math.max(floor, this.#limit - 1 / this.#limit);
-      return;
-    }
-    this.#limit = Math.min(max, this.#limit + 1 / Math.max(1, this.#limit));
-  }
-
-  onLockTimeout(): void {
-    this.#limit = Math.max(this.options.min, this.#limit / 2);
-  }
-}
-
 export const createConcurrencyLimit = (
   concurrency: NormalizedSessionOptions['concurrency'],
 ): ConcurrencyLimit =>
-  'fixed' in concurrency ? new FixedLimit(concurrency.fixed) : new AdaptiveLimit(concurrency);
+  'fixed' in concurrency ? new FixedLimit(concurrency.fixed) : new GradientLimit(concurrency);

@@ -1,4 +1,5 @@
 import type { ConcurrencyLimit } from './concurrency-limit.js';
+import { OwnWrites } from './own-writes.js';
 
 /**
  * How the session lets a request go: `'open'` as usual, `'hold'` until the expiry is decided, `'lane'` alone (while
@@ -40,13 +41,17 @@ export class RequestQueue {
   #writes = 0;
   #running = 0;
   #barrier = false;
-  #handoffUntil = 0;
+  /** When each slot freed by a hand-off may take a write again. */
+  #cooling: number[] = [];
   #handoffTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This client's writes at the server. */
+  readonly ownWrites = new OwnWrites();
 
   /**
-   * @param handoffDelay ms to wait, after a write ends while another is still in flight, before the next write
-   * goes: the one in flight is waiting for PHP's lock, and lock handlers poll, so a request arriving the moment
-   * the lock frees would take it first and starve the waiter until it times out.
+   * @param handoffDelay ms to wait, after a write ends while another is still in flight, before its slot takes
+   * the next write: the one in flight is waiting for PHP's lock, and lock handlers poll, so a request arriving
+   * the moment the lock frees would take it first and starve the waiter until it times out. Each freed slot
+   * waits on its own, so answers closer together than the delay do not hold back the whole pipeline.
    */
   constructor(
     readonly limit: ConcurrencyLimit,
@@ -149,32 +154,78 @@ export class RequestQueue {
     if (gate === 'hold') return false;
     if (gate === 'lane' || ticket.barrier) return this.#running === 0;
     if (ticket.mode === 'read') return true;
-    if (this.#writes > 0 && this.#handoffUntil > Date.now()) return false;
-    return this.#writes < this.limit.current;
+    if (this.#cooling.length > 0) this.#cool();
+    return this.#writes + this.#cooling.length < this.limit.current;
   }
 
   #start(ticket: QueueTicket): () => void {
     this.#running++;
-    if (ticket.mode === 'write') this.#writes++;
+    const write = ticket.mode === 'write';
+    if (write) {
+      this.#writes++;
+      this.ownWrites.sent(ticket.seq);
+    }
     if (ticket.barrier) this.#barrier = true;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.#running--;
-      if (ticket.mode === 'write') {
+      if (write) {
         this.#writes--;
-        if (this.#writes > 0 && this.handoffDelay > 0) this.#startHandoff();
+        this.ownWrites.ended(ticket.seq);
+        if (this.#writes > 0) this.#handOff();
       }
       if (ticket.barrier) this.#barrier = false;
       this.pump();
     };
   }
 
-  #startHandoff(): void {
-    this.#handoffUntil = Date.now() + this.handoffDelay;
-    clearTimeout(this.#handoffTimer);
-    this.#handoffTimer = setTimeout(() => this.pump(), this.handoffDelay + 1);
+  /** A write of ticket `seq` goes to the server only now (it waited for the tabs' write lock after its turn). */
+  sending(seq: number): void {
+    this.ownWrites.sent(seq);
+  }
+
+  /** A write's answer (not a lock timeout), for the limit. */
+  onAnswer(ticket: QueueTicket, lockWaitMs: number | undefined): void {
+    const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, true) : undefined;
+    if (sample) this.limit.onResponse(sample);
+  }
+
+  /** A lock timeout, for the limit and for when to send the request again. */
+  onLockTimeout(ticket: QueueTicket, lockWaitMs: number | undefined): void {
+    const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, false) : undefined;
+    if (!sample) return;
+    this.ownWrites.lockTimeout(ticket.seq);
+    this.limit.onLockTimeout(sample);
+  }
+
+  #handOff(): void {
+    // The next write reaches the server a round trip after the lock was freed: only the rest needs waiting.
+    const delay = this.handoffDelay - (this.limit.roundTripMs ?? 0);
+    if (delay <= 0) return;
+    this.#cooling.push(Date.now() + delay);
+    if (this.#handoffTimer === undefined) this.#armHandoffTimer();
+  }
+
+  #armHandoffTimer(): void {
+    const next = this.#cooling[0];
+    if (next === undefined) return;
+    this.#handoffTimer = setTimeout(
+      () => {
+        this.#handoffTimer = undefined;
+        this.#cool();
+        this.pump();
+        this.#armHandoffTimer();
+      },
+      Math.max(0, next - Date.now()) + 1,
+    );
+  }
+
+  /** Drops the hand-off waits that are over. */
+  #cool(): void {
+    const time = Date.now();
+    while (this.#cooling.length > 0 && this.#cooling[0]! <= time) this.#cooling.shift();
   }
 
   #insert(waiter: Waiter): void {

@@ -19,8 +19,6 @@ const take = (queue: RequestQueue, item: QueueTicket, signal: AbortSignal) => {
   return { immediate: typeof granted === 'function', turn: Promise.resolve(granted) };
 };
 
-const adaptive = { initial: 2, min: 1, max: 4, lockWaitThreshold: 50 };
-
 describe('request queue', () => {
   test('writes beyond the limit wait and start in FIFO order as slots free', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open');
@@ -188,38 +186,5 @@ describe('request queue', () => {
     queue.rejectHeld((item) => new Error(`gave up ${item.label.method}`));
     await expect(a.turn).rejects.toThrow('gave up POST');
     await expect(b.turn).rejects.toThrow('gave up POST');
-  });
-});
-
-describe('adaptive limit', () => {
-  test('grows while no lock waits are seen, up to max', () => {
-    const limit = createConcurrencyLimit(adaptive);
-    expect(limit.current).toBe(2);
-    for (let index = 0; index < 20; index++) limit.onResponse(0);
-    expect(limit.current).toBe(4);
-  });
-
-  test('lock waits ease it back to two and no lower', () => {
-    const limit = createConcurrencyLimit(adaptive);
-    for (let index = 0; index < 20; index++) limit.onResponse(undefined);
-    for (let index = 0; index < 50; index++) limit.onResponse(500);
-    expect(limit.current).toBe(2);
-  });
-
-  test('lock timeouts halve it down to min', () => {
-    const limit = createConcurrencyLimit(adaptive);
-    for (let index = 0; index < 20; index++) limit.onResponse(0);
-    limit.onLockTimeout();
-    expect(limit.current).toBe(2);
-    limit.onLockTimeout();
-    limit.onLockTimeout();
-    expect(limit.current).toBe(1);
-  });
-
-  test('a fixed limit never changes', () => {
-    const limit = createConcurrencyLimit({ fixed: 3 });
-    limit.onLockTimeout();
-    limit.onResponse(0);
-    expect(limit.current).toBe(3);
   });
 });

@@ -1,0 +1,152 @@
+// One row of the lock benchmark: N concurrent session writes, each holding the lock H ms, from node (one client)
+// or from several tabs of one Chromium profile. Used by bench/lock.mjs.
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Server-measured blocked time of one answer: the bench scripts' own header, else the helper's lock wait. */
+const blockedOf = (response) => {
+  const value = Number.parseFloat(
+    response.headers.get('x-bench-blocked-ms') ?? response.headers.get('x-session-lock-wait') ?? '',
+  );
+  return Number.isFinite(value) ? value : 0;
+};
+
+/** A row from node: `strategy` is client, fixed-1, ky or fetch. */
+export const nodeRow = async (modules, server, { strategy, n, holdMs, rttMs }) => {
+  const { createSessionClient, createCookieJarFetch, ky } = modules;
+  const stats = { lockTimeouts: 0, blockedMs: 0 };
+  // The wire: half the RTT before the request reaches the server, half after the answer leaves it.
+  const wire = async (request) => {
+    if (rttMs) await sleep(rttMs / 2);
+    const response = await fetch(request);
+    if (response.status === 423) stats.lockTimeouts++;
+    stats.blockedMs += blockedOf(response);
+    if (rttMs) await sleep(rttMs / 2);
+    return response;
+  };
+  const jarFetch = createCookieJarFetch(server.origin, wire);
+  // A fresh session for the row: every request of the row then carries its cookie.
+  await jarFetch(`${server.url}/whoami.php`);
+  stats.lockTimeouts = 0;
+  stats.blockedMs = 0;
+  const url = `${server.url}/bench.php?hold=${holdMs}`;
+  let send;
+  const timeline = [];
+  if (strategy === 'client' || strategy === 'fixed-1') {
+    const client = createSessionClient({
+      pageOrigin: server.origin,
+      fetch: jarFetch,
+      ...(strategy === 'fixed-1' ? { concurrency: 1 } : {}),
+    });
+    const t0 = performance.now();
+    for (const name of ['request:start', 'lock:retry', 'request:end']) {
+      client.on(name, (event) =>
+        timeline.push({
+          at: Math.round(performance.now() - t0),
+          name,
+          id: event.request.id,
+          limit: client.stats?.limit,
+          ...(event.delayMs !== undefined
+            ? { delayMs: event.delayMs, afterOwnWrite: event.afterOwnWrite }
+            : {}),
+        }),
+      );
+    }
+    send = () => client.post(url);
+  } else if (strategy === 'ky') {
+    send = () => ky.post(url, { fetch: jarFetch });
+  } else if (strategy === 'fetch') {
+    send = () => jarFetch(url, { method: 'POST' });
+  } else {
+    throw new Error(`unknown strategy ${strategy}`);
+  }
+  const started = performance.now();
+  const results = await Promise.allSettled(
+    Array.from({ length: n }, () =>
+      Promise.resolve()
+        .then(send)
+        .then(async (response) => {
+          await response.arrayBuffer();
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        }),
+    ),
+  );
+  const makespanMs = Math.round(performance.now() - started);
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  return { row: { makespanMs, failed, ...stats, blockedMs: Math.round(stats.blockedMs) }, timeline };
+};
+
+/** A row from `tabs` tabs of one Chromium profile, each sending its share of the N writes at the same moment. */
+export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs }) => {
+  const context = await browser.newContext();
+  try {
+    const pages = [];
+    for (let index = 0; index < tabs; index++) {
+      const page = await context.newPage();
+      await page.goto(`${site.origin}/pages/tabs.html`);
+      pages.push(page);
+    }
+    await pages[0].evaluate((url) => fetch(url).then((r) => r.text()), `${site.url}/whoami.php`);
+    const setup = ({ strategy, rttMs, url }) => {
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const stats = { lockTimeouts: 0, blockedMs: 0, starts: [] };
+      const wire = async (input, init) => {
+        if (rttMs) await sleep(rttMs / 2);
+        const response = await fetch(input, init);
+        if (response.status === 423) stats.lockTimeouts++;
+        const blocked = Number.parseFloat(
+          response.headers.get('x-bench-blocked-ms') ?? response.headers.get('x-session-lock-wait') ?? '',
+        );
+        if (Number.isFinite(blocked)) stats.blockedMs += blocked;
+        if (rttMs) await sleep(rttMs / 2);
+        return response;
+      };
+      const client =
+        strategy === 'fetch'
+          ? undefined
+          : window.SessionFetch.createSessionClient({
+              fetch: wire,
+              tabs: {},
+              ...(strategy === 'fixed-1' ? { concurrency: 1 } : {}),
+            });
+      window.bench = {
+        stats,
+        run: async (count) => {
+          const started = Date.now();
+          const results = await Promise.allSettled(
+            Array.from({ length: count }, async () => {
+              const response = client ? await client.post(url) : await wire(url, { method: 'POST' });
+              await response.arrayBuffer();
+              if (!response.ok) throw new Error(`HTTP ${response.status}`);
+            }),
+          );
+          return {
+            started,
+            ended: Date.now(),
+            failed: results.filter((r) => r.status === 'rejected').length,
+          };
+        },
+      };
+    };
+    const url = `${site.url}/bench.php?hold=${holdMs}`;
+    for (const page of pages) await page.evaluate(setup, { strategy, rttMs, url });
+    const shares = pages.map((_, index) => Math.floor(n / tabs) + (index < n % tabs ? 1 : 0));
+    const runs = await Promise.all(
+      pages.map((page, index) => page.evaluate((count) => window.bench.run(count), shares[index])),
+    );
+    const stats = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.stats)));
+    return {
+      row: {
+        makespanMs: Math.max(...runs.map((r) => r.ended)) - Math.min(...runs.map((r) => r.started)),
+        failed: runs.reduce((sum, r) => sum + r.failed, 0),
+        lockTimeouts: stats.reduce((sum, s) => sum + s.lockTimeouts, 0),
+        blockedMs: Math.round(stats.reduce((sum, s) => sum + s.blockedMs, 0)),
+      },
+      timeline: [],
+    };
+  } finally {
+    await context.close();
+  }
+};
+
+export { sleep };

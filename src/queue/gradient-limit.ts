@@ -1,0 +1,119 @@
+import type { AdaptiveConcurrency } from '../core/options.js';
+import type { ConcurrencyLimit, WriteSample } from './concurrency-limit.js';
+import { RecentValues } from './recent-values.js';
+
+/** Writes answered without waiting for the lock, kept to know the no-queue latency (few: endpoints differ). */
+const baseWindow = 5;
+/** Recent times between two pipelined answers (one hold, plus the lock's hand-over), kept to know the hold. */
+const holdWindow = 7;
+/** The share of the lock-wait timeout the last writer in line may wait. */
+const timeoutShare = 0.5;
+/** Latency within this share above the no-queue latency is noise, not a wait. */
+const tolerance = 0.05;
+/** How fast the limit follows a lower target (it follows a higher one at once: that target is bounded). */
+const smoothing = 0.25;
+/** While serial, one pair of writes is pipelined after this many answers to see whether that now pays. */
+const probeEvery = 30;
+
+/**
+ * The write limit, chosen from what the client measures, as TCP Vegas and the Gradient limits of Netflix's
+ * concurrency-limits do. Against one PHP session every write serialises on the lock: writes in flight beyond
+ * what covers the round trip only wait in the lock. A sample's latency against the no-queue latency tells how
+ * many writes waited: `target = inFlight x noQueue / latency + 1` keeps one writer waiting behind the holder, so
+ * the lock is never idle and nobody waits longer than about one hold. That is 2 on a LAN, more when the round
+ * trip is long against the hold (`noQueue / hold + 1` writes, which the limit jumps to as soon as it knows the
+ * hold). The no-queue latency is the server's own (latency less `X-Session-Lock-Wait`) when it reports its
+ * lock wait, else the latency of recent writes sent with nothing of ours in flight. The hold is the time
+ * between two pipelined answers.
+ *
+ * Pipelining pays only if the lock passes from one writer to the next faster than a round trip: lock handlers
+ * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the pipelined hand-over is no
+ * faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
+ *
+ * Whatever the target, the last writer in line must not come near the lock-wait timeout: (limit - 1) x hold
+ * stays under half of it, the timeout learnt from lock timeouts (the server's lock-wait report on the 423, else
+ * how long the 423 took less the round trip). A lock timeout halves the limit.
+ */
+export class GradientLimit implements ConcurrencyLimit {
+  #limit: number;
+  readonly #noQueue = new RecentValues(baseWindow);
+  readonly #gaps = new RecentValues(holdWindow);
+  #lockTimeoutMs: number | undefined;
+  /** Answers left before the next pipelined probe while serial; 0 while probing. */
+  #untilProbe = probeEvery;
+
+  constructor(readonly options: AdaptiveConcurrency) {
+    this.#limit = Math.min(options.max, Math.max(options.min, options.initial));
+  }
+
+  get current(): number {
+    const { min } = this.options;
+    if (this.#serialPays()) return this.#untilProbe > 0 ? min : Math.max(min, Math.min(2, this.options.max));
+    return Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
+  }
+
+  /** The no-queue latency less one hold: what a write spends on the way there and back. */
+  get roundTripMs(): number | undefined {
+    const noQueue = this.#noQueue.min;
+    const hold = this.#gaps.median;
+    return noQueue === undefined || hold === undefined ? undefined : Math.max(0, noQueue - hold);
+  }
+
+  /** Whether one write at a time is as fast as a pipeline: the lock's hand-over is no faster than a round trip. */
+  #serialPays(): boolean {
+    const noQueue = this.#noQueue.min;
+    const hold = this.#gaps.median;
+    return noQueue !== undefined && hold !== undefined && hold >= noQueue;
+  }
+
+  /** The highest limit whose last writer waits less than half the lock-wait timeout. */
+  #cap(): number {
+    const { max } = this.options;
+    const hold = this.#gaps.median ?? this.#noQueue.min;
+    if (this.#lockTimeoutMs === undefined || !hold) return max;
+    return Math.min(max, 1 + Math.floor((timeoutShare * this.#lockTimeoutMs) / hold));
+  }
+
+  onResponse({ latencyMs, inFlight, lockWaitMs, gapMs }: WriteSample): void {
+    let noQueue: number;
+    if (lockWaitMs !== undefined) {
+      // The server's report is exact, and per endpoint.
+      noQueue = latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0);
+      this.#noQueue.push(noQueue);
+    } else {
+      const known = this.#noQueue.min;
+      if (inFlight === 1 || known === undefined || latencyMs < known) this.#noQueue.push(latencyMs);
+      noQueue = this.#noQueue.min ?? latencyMs;
+    }
+    if (gapMs !== undefined) {
+      this.#gaps.push(gapMs);
+      this.#untilProbe = probeEvery;
+    } else if (this.#untilProbe > 0 && this.#serialPays()) {
+      this.#untilProbe--;
+    }
+    // The no-queue latency is a minimum: a write that did not wait still comes back a little later.
+    const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);
+    let target = (inFlight * noQueue) / latency + 1;
+    const hold = this.#gaps.median;
+    // Once the hold is known, the round trip needs noQueue / hold writes, plus the one waiting: that, at once,
+    // rather than one more per answer, and no more on a write that came back early (PHP hands the lock out in
+    // no particular order, so one write of a pair may not wait at all). Writes that waited longer than one
+    // writer should still bring it down.
+    if (hold) {
+      const model = Math.min(2 * inFlight, noQueue / hold + 1);
+      target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
+    } else {
+      // Until a pipelined pair has shown the hold, a write that came back early proves nothing.
+      target = Math.min(target, 2);
+    }
+    this.#limit = target > this.#limit ? target : this.#limit + smoothing * (target - this.#limit);
+    this.#limit = Math.max(this.options.min, Math.min(this.options.max, this.#limit));
+  }
+
+  onLockTimeout({ latencyMs, lockWaitMs }: WriteSample): void {
+    // The 423's own wait is the timeout; without the server's report, its latency less the round trip.
+    const waited = lockWaitMs ?? latencyMs - (this.roundTripMs ?? 0);
+    if (waited > 0) this.#lockTimeoutMs = Math.max(this.#lockTimeoutMs ?? 0, waited);
+    this.#limit = Math.max(this.options.min, Math.min(this.#limit, this.#cap()) / 2);
+  }
+}

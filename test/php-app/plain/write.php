@@ -1,0 +1,14 @@
+<?php
+// A session write of the plain app that holds the lock ?hold= ms. Appends ?tag= to $_SESSION['log'].
+require __DIR__ . '/_plain.php';
+plain_start();
+$started = microtime(true);
+$_SESSION['log'][] = (string) ($_GET['tag'] ?? '');
+plain_hold();
+plain_json([
+    'tag' => $_GET['tag'] ?? null,
+    'user' => $_SESSION['user'] ?? null,
+    'startedAt' => $started,
+    'endedAt' => microtime(true),
+    'log' => $_SESSION['log'],
+]);

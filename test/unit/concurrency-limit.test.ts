@@ -1,0 +1,103 @@
+import { describe, expect, test } from 'vitest';
+import { createConcurrencyLimit, type WriteSample } from '../../src/queue/concurrency-limit.js';
+
+// The write limit from what the client measures. The samples follow one PHP session lock: a write sent alone
+// takes the round trip plus its hold; one that waited behind others takes that much longer; the time between
+// two pipelined answers is one hold plus the lock's hand-over.
+
+const adaptive = { initial: 2, min: 1, max: 8, lockWaitThreshold: 10 };
+
+/** Answers of a steady pipeline of `inFlight` writes (after a first write sent alone). */
+const pipeline = (
+  options: { rttMs: number; holdMs: number; handOverMs?: number; inFlight: number; header?: boolean },
+  count = 20,
+): WriteSample[] => {
+  const { rttMs, holdMs, handOverMs = 0, inFlight, header = false } = options;
+  const noQueue = rttMs + holdMs + 1;
+  const gap = holdMs + handOverMs;
+  // In a full pipeline each write waits for the holds of those ahead of it, less the round trip it covers.
+  const waited = Math.max(0, (inFlight - 1) * gap - rttMs);
+  const first: WriteSample = { latencyMs: noQueue, inFlight: 1, lockWaitMs: header ? 0 : undefined };
+  const steady: WriteSample = {
+    latencyMs: noQueue + waited,
+    inFlight,
+    lockWaitMs: header ? waited : undefined,
+    gapMs: gap,
+  };
+  return [first, ...Array.from({ length: count }, () => steady)];
+};
+
+const settle = (samples: WriteSample[]) => {
+  const limit = createConcurrencyLimit(adaptive);
+  for (const sample of samples) limit.onResponse(sample);
+  return limit;
+};
+
+describe('the adaptive write limit', () => {
+  test('settles at 2 on a LAN with 100 ms holds, with and without the lock-wait header', () => {
+    for (const header of [true, false]) {
+      for (const inFlight of [2, 3, 4]) {
+        expect(settle(pipeline({ rttMs: 1, holdMs: 100, inFlight, header })).current, `${inFlight}`).toBe(2);
+      }
+    }
+  });
+
+  test('goes higher when the round trip is long against the hold', () => {
+    const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 2 }));
+    expect(limit.current).toBe(4);
+    expect(limit.roundTripMs).toBe(51);
+  });
+
+  test('stays serial when the lock passes between waiters no faster than a round trip (a polling handler)', () => {
+    const limit = settle(pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5));
+    expect(limit.current).toBe(1);
+    // ...and pipelines a pair now and then to check again.
+    const seen = new Set<number>();
+    for (let index = 0; index < 40; index++) {
+      limit.onResponse({ latencyMs: 22, inFlight: 1, lockWaitMs: undefined });
+      seen.add(limit.current);
+    }
+    expect([...seen].sort()).toEqual([1, 2]);
+  });
+
+  test('a lock timeout halves it', () => {
+    const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 4 }));
+    expect(limit.current).toBe(4);
+    limit.onLockTimeout({ latencyMs: 2000, inFlight: 4, lockWaitMs: undefined });
+    expect(limit.current).toBe(2);
+  });
+
+  test('the learnt lock-wait timeout caps it so that the last writer waits under half of it', () => {
+    const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 4 }));
+    // A 423 100 ms after its send, without the server's report: the round trip (51 ms) off, a 49 ms timeout.
+    limit.onLockTimeout({ latencyMs: 100, inFlight: 4, lockWaitMs: undefined });
+    // Writes that did not wait would take it back to 4; 20 ms holds allow 1 + floor(24.5 / 20) = 2.
+    for (let index = 0; index < 10; index++) {
+      limit.onResponse({ latencyMs: 71, inFlight: 2, lockWaitMs: undefined, gapMs: 20 });
+    }
+    expect(limit.current).toBe(2);
+  });
+
+  test("with the helper's report, the timeout is the 423's reported wait", () => {
+    const limit = settle(pipeline({ rttMs: 1, holdMs: 300, inFlight: 2, header: true }));
+    limit.onLockTimeout({ latencyMs: 402, inFlight: 2, lockWaitMs: 400 });
+    for (let index = 0; index < 10; index++) limit.onResponse({ latencyMs: 301, inFlight: 1, lockWaitMs: 0 });
+    // A waiter would wait about 300 ms of a 400 ms timeout: one at a time.
+    expect(limit.current).toBe(1);
+  });
+
+  test('a write that waited far longer than one hold brings it down', () => {
+    const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 4 }));
+    for (let index = 0; index < 10; index++) {
+      limit.onResponse({ latencyMs: 300, inFlight: 4, lockWaitMs: undefined, gapMs: 20 });
+    }
+    expect(limit.current).toBeLessThanOrEqual(2);
+  });
+
+  test('a fixed limit never changes', () => {
+    const limit = createConcurrencyLimit({ fixed: 3 });
+    limit.onLockTimeout({ latencyMs: 1000, inFlight: 3, lockWaitMs: undefined });
+    limit.onResponse({ latencyMs: 10, inFlight: 1, lockWaitMs: 0 });
+    expect(limit.current).toBe(3);
+  });
+});
