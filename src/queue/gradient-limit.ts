@@ -74,11 +74,15 @@ export class GradientLimit implements ConcurrencyLimit {
     return Math.min(max, 1 + Math.floor((timeoutShare * this.#lockTimeoutMs) / hold));
   }
 
-  onResponse({ latencyMs, inFlight, lockWaitMs, gapMs }: WriteSample): void {
+  onResponse(sample: WriteSample): void {
+    // Timers are coarse (and a fast server answers within one tick): no time below a millisecond.
+    const latencyMs = Math.max(1, sample.latencyMs);
+    const { inFlight, lockWaitMs } = sample;
+    const gapMs = sample.gapMs === undefined ? undefined : Math.max(1, sample.gapMs);
     let noQueue: number;
     if (lockWaitMs !== undefined) {
       // The server's report is exact, and per endpoint.
-      noQueue = latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0);
+      noQueue = Math.max(1, latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0));
       this.#noQueue.push(noQueue);
     } else {
       const known = this.#noQueue.min;

@@ -42,6 +42,15 @@ describe('the adaptive write limit', () => {
     }
   });
 
+  test('a write answered within one timer tick (0 ms) still leaves a usable limit', () => {
+    const limit = settle([
+      { latencyMs: 0, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 0, inFlight: 2, lockWaitMs: undefined, gapMs: 0 },
+    ]);
+    expect(Number.isInteger(limit.current)).toBe(true);
+    expect(limit.current).toBeGreaterThanOrEqual(1);
+  });
+
   test('goes higher when the round trip is long against the hold', () => {
     const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 2 }));
     expect(limit.current).toBe(4);
