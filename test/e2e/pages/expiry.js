@@ -59,14 +59,41 @@
         popup.close();
       },
     };
+    // 'dialog': a login prompt the test answers (window.completeLogin()); it closes when told the prompt moved.
+    const dialog = (context) =>
+      new Promise((resolve) => {
+        window.prompts = (window.prompts ?? 0) + 1;
+        window.completeLogin = async () => {
+          await logins.marked();
+          resolve('resume');
+        };
+        context.signal.addEventListener('abort', () => {
+          window.promptsClosed = (window.promptsClosed ?? 0) + 1;
+          window.completeLogin = undefined;
+          resolve('give-up');
+        });
+      });
     window.client = window.SessionFetch.createSessionClient({
-      onExpired: async () => {
+      onExpired: async (context) => {
         window.handlerCalls++;
+        if (style === 'dialog') return dialog(context);
         await logins[style]();
         return 'resume';
       },
     });
+    window.events = [];
+    for (const name of ['session:expire', 'session:rotate', 'session:resume']) {
+      window.client.on(name, () => window.events.push(name));
+    }
     if (style === 'jquery') window.SessionFetch.jquery(window.jQuery, window.client);
+  };
+
+  // The test plays the user switching tabs: headless pages are all "visible" otherwise.
+  let visibility = 'visible';
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+  window.setVisibility = (state) => {
+    visibility = state;
+    document.dispatchEvent(new Event('visibilitychange'));
   };
 
   /** Sends requests and keeps their outcomes in window.outcomes (name -> 'ok: ...' or the error's name). */
