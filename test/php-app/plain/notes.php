@@ -13,4 +13,5 @@ if (empty($_SESSION['user'])) {
 if ($_SERVER['REQUEST_METHOD'] !== 'GET') {
     $_SESSION['notes'][] = (string) file_get_contents('php://input');
 }
-plain_json(['user' => $_SESSION['user'], 'notes' => $_SESSION['notes'] ?? []]);
+// sid: which session the answer came from (a note answered by a session that died afterwards died with it).
+plain_json(['user' => $_SESSION['user'], 'notes' => $_SESSION['notes'] ?? [], 'sid' => substr(hash('sha256', session_id()), 0, 16)]);
