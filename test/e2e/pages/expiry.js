@@ -77,6 +77,7 @@
     window.client = window.SessionFetch.createSessionClient({
       onExpired: async (context) => {
         window.handlerCalls++;
+        window.promptedAt = Date.now();
         if (style === 'dialog') return dialog(context);
         await logins[style]();
         return 'resume';
@@ -86,6 +87,9 @@
     for (const name of ['session:expire', 'session:rotate', 'session:resume']) {
       window.client.on(name, () => window.events.push(name));
     }
+    window.client.on('session:expire', () => {
+      window.expiredAt ??= Date.now();
+    });
     // How long each request that was held for the expiry took in all (the benchmark's maxHoldMs).
     window.holds = [];
     window.client.on('request:end', ({ request }) => {
