@@ -53,7 +53,11 @@ describe.skipIf(!shouldRunPhpSuite())('the helper and dead session ids, against 
     test(`${label}: a write endpoint hit with a dead id is no login: still expired, nothing stored`, async () => {
       const dead = await deadId(server());
       const before = await storedSessions(server());
-      const response = await send(server(), 'write.php?tag=lost', { method: 'POST', cookie: dead, ajax: true });
+      const response = await send(server(), 'write.php?tag=lost', {
+        method: 'POST',
+        cookie: dead,
+        ajax: true,
+      });
       expect(response.headers.get('x-session-expired')).toBe('1');
       expect(sessionCookies(response)).toEqual([]);
       expect(await storedSessions(server())).toEqual(before);
@@ -74,7 +78,12 @@ describe.skipIf(!shouldRunPhpSuite())('the helper and dead session ids, against 
       expect(next.headers.get('x-session-fp')).toBe(fp(id));
     });
 
-    for (const login of ['login-usual.php', 'login-clear.php', 'login-plain.php', 'login-plain.php?regenerate=1']) {
+    for (const login of [
+      'login-usual.php',
+      'login-clear.php',
+      'login-plain.php',
+      'login-plain.php?regenerate=1',
+    ]) {
       const viaHelper = !login.startsWith('login-plain');
       test(`${label}: ${login} with a dead cookie logs in, and the next AJAX call through the helper finds the session valid`, async () => {
         const dead = await deadId(server());
@@ -123,7 +132,11 @@ describe.skipIf(!shouldRunPhpSuite())('the helper and dead session ids, against 
 
     test(`${label}: session_destroy() then session_start() is a rotation, not a logout`, async () => {
       const id = setSessionId(await send(server(), 'login-usual.php', { method: 'POST', ajax: true }))!;
-      const answer = await send(server(), 'logout-usual.php?restart=1', { method: 'POST', cookie: id, ajax: true });
+      const answer = await send(server(), 'logout-usual.php?restart=1', {
+        method: 'POST',
+        cookie: id,
+        ajax: true,
+      });
       expect(answer.headers.get('x-session-end')).toBeNull();
       // Strict mode refuses the destroyed id and starts a new one; without it PHP starts the same id again, empty.
       const next = config.strictMode ? setSessionId(answer)! : id;
