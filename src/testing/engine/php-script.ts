@@ -53,6 +53,8 @@ export interface Php {
   session_destroy(): boolean;
   session_unset(): void;
   session_id(): string;
+  /** PHP_SESSION_NONE (1) or PHP_SESSION_ACTIVE (2). */
+  session_status(): 1 | 2;
   session_name(): string;
   session_get_cookie_params(): ResolvedCookieOptions;
   /** `header('Location: /x')`; ignored once output started. */
@@ -131,6 +133,7 @@ export function createPhp(
         for (const key of Object.keys(session.data)) delete session.data[key];
     },
     session_id: () => session.id,
+    session_status: () => (session.active ? 2 : 1),
     session_name: () => cookieOptions.name,
     session_get_cookie_params: () => ({ ...cookieOptions }),
     header: (line, replace = true) => {
