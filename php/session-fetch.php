@@ -35,7 +35,8 @@
  *   - CORS for an allow-list of origins: exact Access-Control-Allow-Origin, Vary: Origin,
  *     Access-Control-Allow-Credentials, Access-Control-Expose-Headers for the protocol headers, and a 204 answer
  *     to the preflight (OPTIONS) with the allowed methods and headers.
- * The decision uses header_register_callback(): a script that registers its own header callback replaces it.
+ * The decision uses header_register_callback() and register_shutdown_function(): a script that registers its own
+ * header callback replaces the helper's (the shutdown function still decides, at the end of the script).
  *
  * Functions:
  *   session_fetch_start(array $options = []): bool   session_start() replacement (options below)
@@ -103,6 +104,8 @@ final class SessionFetchState
     public static string $marker = '__sf';
     public static bool $ttl = true;
     public static bool $lockWait = true;
+    /** The headers were decided (session_fetch_send_headers runs once). */
+    public static bool $decided = false;
     /** Milliseconds spent in session_start() (all calls of this request). */
     public static float $waitedMs = 0.0;
 }
@@ -260,7 +263,10 @@ function session_fetch_start(array $options = []): bool
         $ajax = $options['ajax'] ?? null;
         SessionFetchState::$ajax = $ajax === null ? session_fetch_is_ajax() : (bool) $ajax;
         if (!headers_sent()) {
+            // Decide when the headers go out, or at the end of the script, whichever comes first: a script with no
+            // output has its headers sent only after PHP closed the session (session_id() is '' by then).
             header_register_callback('session_fetch_send_headers');
+            register_shutdown_function('session_fetch_send_headers');
         }
     }
     // An expired AJAX request keeps its replacement session unmarked: unless the script logs in, it is dropped
@@ -347,14 +353,16 @@ function session_fetch_expire_cookie(): void
 }
 
 /**
- * The header callback: decides, with the script's final session, what the answer says about it (the decision
- * table is in docs/protocol.md).
+ * The header callback (and shutdown function): decides, with the script's final session, what the answer says
+ * about it (the decision table is in docs/protocol.md). Runs once: when the headers go out during the script, or
+ * at its end, before PHP closes the session.
  */
 function session_fetch_send_headers(): void
 {
-    if (SessionFetchState::$lockTimeout) {
-        return; // a lock timeout answered 423 (session_fetch_answer_lock_timeout)
+    if (SessionFetchState::$decided || SessionFetchState::$lockTimeout || headers_sent()) {
+        return; // decided already, or a lock timeout answered 423 (session_fetch_answer_lock_timeout)
     }
+    SessionFetchState::$decided = true;
     header_remove('X-Session-Fp');
     $id = session_id();
     $active = session_status() === PHP_SESSION_ACTIVE;

@@ -103,7 +103,7 @@ export async function runScenario(backend: Backend, scenario: Scenario): Promise
       headers.set('Cookie', `PHPSESSID=${cookie}`);
     }
     if (step.ajax ?? true) headers.set('X-Requested-With', 'XMLHttpRequest');
-    const query = `do=${step.do}&helper=${step.helper === false ? 0 : 1}`;
+    const query = `do=${step.do}&helper=${step.helper === false ? 0 : 1}${step.quiet ? '&quiet=1' : ''}`;
     return backend.send(query, { method: step.method ?? 'POST', headers });
   };
 

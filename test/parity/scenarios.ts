@@ -26,6 +26,8 @@ export interface Step {
   save?: string;
   /** In a group of concurrent steps: send this many ms after the group started. */
   after?: number;
+  /** Answer 204 with no output. @default false */
+  quiet?: boolean;
   /** Not a request: garbage-collect the jar's session (a cron job, a Redis TTL). */
   gc?: true;
 }
@@ -44,6 +46,16 @@ const whoami = { do: 'start' } satisfies Step;
 export const scenarios: Scenario[] = [
   { name: 'new session (plain PHP)', strictMode: false, steps: [{ ...session, helper: false }] },
   { name: 'new session, then resumed', strictMode: false, steps: [session, session] },
+  {
+    name: 'no output (204): new session, resumed, logout',
+    strictMode: false,
+    steps: [
+      { ...session, quiet: true },
+      { ...session, quiet: true },
+      { do: 'read', quiet: true },
+      { do: 'start,destroy', quiet: true },
+    ],
+  },
   {
     name: 'write_close then a second start (plain PHP)',
     strictMode: false,

@@ -7,6 +7,7 @@ import type { RouteScript } from '../../src/testing/index.js';
  *   start | read (read_and_close) | close (session_write_close) | regenerate | regenerate-keep (false)
  *   | destroy | clear ($_SESSION = []) | login (user = alice) | count (counter + 1) | protected (401 unless user)
  *   | hold:<ms>
+ *   `?quiet=1` answers 204 with no output (its headers then go out only after PHP closed the session)
  */
 export const stepsRoute: RouteScript = async (php) => {
   const protocol = php.query.get('helper') !== '0';
@@ -49,6 +50,7 @@ export const stepsRoute: RouteScript = async (php) => {
         throw new Error(`steps: unknown step ${step}`);
     }
   }
+  if (php.query.get('quiet') === '1') return new Response(null, { status: 204 });
   // No session started: PHP's $_SESSION is unset (the PHP script reads it as []).
   const data: Record<string, unknown> = started ? php.$_SESSION : {};
   return php.json({

@@ -62,6 +62,19 @@ describe.skipIf(!shouldRunPhpSuite())('php/session-fetch.php against php-fpm', (
     }
   });
 
+  test('a script with no output (a 204 keepalive) keeps its session: the fingerprint, no X-Session-End, no cookie', async () => {
+    // Its headers go out only after PHP closed the session, when session_id() is '' already.
+    const f = createCookieJarFetch(servers.files!.origin);
+    await f(`${servers.files!.url}/login.php`, { method: 'POST' });
+    const id = f.jar.get('PHPSESSID')!;
+    const ping = await f(`${servers.files!.url}/keepalive.php`);
+    expect(ping.status).toBe(204);
+    expect(ping.headers.get('x-session-end')).toBeNull();
+    expect(ping.headers.get('x-session-fp')).toBe(fp(id));
+    expect(ping.headers.getSetCookie()).toEqual([]);
+    expect(f.jar.get('PHPSESSID')).toBe(id);
+  });
+
   test('a read_and_close start of a new session stores the marker, so the next request is not called expired', async () => {
     const f = createCookieJarFetch(servers.files!.origin);
     await f(`${servers.files!.url}/read.php`);

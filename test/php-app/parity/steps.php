@@ -5,6 +5,7 @@
 //   start | read (read_and_close) | close (session_write_close) | regenerate | regenerate-keep (false)
 //   | destroy | clear ($_SESSION = []) | login (user = alice) | count (counter + 1) | protected (401 unless user)
 //   | hold:<ms>
+//   ?quiet=1 answers 204 with no output (its headers then go out only after PHP closed the session)
 declare(strict_types=1);
 
 require __DIR__ . '/../../../php/session-fetch.php';
@@ -32,6 +33,10 @@ foreach (array_filter(explode(',', (string) ($_GET['do'] ?? ''))) as $step) {
         'protected' => isset($_SESSION['user']) || http_response_code(401),
         'hold' => usleep((int) $arg * 1000),
     };
+}
+if (($_GET['quiet'] ?? '') === '1') {
+    http_response_code(204);
+    return;
 }
 $keys = array_values(array_diff(array_keys($_SESSION ?? []), ['__sf']));
 sort($keys);
