@@ -38,12 +38,19 @@ describe('rotation barrier', () => {
   });
 
   test('without the barrier, a request sent with the old id during a login logs the user out (what it prevents)', async () => {
+    // A script without the helper (which would send no cookie with that answer): plain session_start().
+    php.route('POST', '/api/plain-counter', async ({ session_start, $_SESSION, sleep: wait }) => {
+      await session_start({ protocol: false });
+      $_SESSION.counter = Number($_SESSION.counter ?? 0) + 1;
+      await wait(120);
+      return { counter: $_SESSION.counter };
+    });
     const session = client({ concurrency: 4 });
     await session.get('/api/whoami');
     const login = session.post('/api/slow-login');
     await sleep(20);
     // Old cookie, old id: PHP (use_strict_mode) answers with a third id whose cookie lands after the login's.
-    const write = session.post('/api/counter?hold=120');
+    const write = session.post('/api/plain-counter');
     await Promise.all([login, write]);
     expect(await session.get('/api/whoami').json()).toMatchObject({ loggedIn: false });
   });
