@@ -136,7 +136,7 @@ export const scenarios: Scenario[] = [
   {
     name: 'a lock held while a second request waits (files: waits; redis: 423 after the timeout)',
     strictMode: false,
-    steps: [session, [{ do: 'start,count,hold:1500' }, { do: 'start,count', after: 300 }], session],
+    steps: [session, [{ do: 'start,count,hold:3000' }, { do: 'start,count', after: 800 }], session],
   },
   {
     name: 'the same without the helper (redis: runs without the lock, its write is lost)',
@@ -144,8 +144,8 @@ export const scenarios: Scenario[] = [
     steps: [
       session,
       [
-        { do: 'start,count,hold:1500', helper: false },
-        { do: 'start,count', after: 300, helper: false },
+        { do: 'start,count,hold:3000', helper: false },
+        { do: 'start,count', after: 800, helper: false },
       ],
       session,
     ],
