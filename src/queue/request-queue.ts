@@ -27,6 +27,11 @@ type Waiter = QueueTicket & {
   fail: (error: unknown) => void;
   /** A place kept for a request that will be sent again (a replay, a lock retry): it blocks those behind it. */
   reserved?: boolean;
+  /**
+   * Made while onExpired ran: most likely the page's own login, so it runs alone even when the session resumes
+   * (another tab's login) before its turn; beside a read, an unmarked login's regenerate would strand that read.
+   */
+  alone?: boolean;
 };
 
 const noop = () => {};
@@ -99,10 +104,12 @@ export class RequestQueue {
     if (signal.aborted) return Promise.reject(signal.reason);
     const reservedAt = this.#waiting.length === 0 ? -1 : this.#waiting.findIndex((w) => w.seq === ticket.seq);
     if (reservedAt !== -1) this.#waiting.splice(reservedAt, 1);
-    if (this.#waiting.length === 0 && this.#canStart(ticket)) return this.#start(ticket);
+    const alone = this.gate(ticket) === 'lane';
+    if (this.#waiting.length === 0 && this.#canStart(ticket, alone)) return this.#start(ticket, alone);
     return new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = {
         ...ticket,
+        alone,
         grant: (release) => {
           signal.removeEventListener('abort', onAbort);
           resolve(release);
@@ -142,30 +149,32 @@ export class RequestQueue {
         index++;
         continue;
       }
-      if (waiter.reserved || !this.#canStart(waiter)) break;
+      if (gate === 'lane') waiter.alone = true;
+      if (waiter.reserved || !this.#canStart(waiter, waiter.alone)) break;
       this.#waiting.splice(index, 1);
-      waiter.grant(this.#start(waiter));
+      waiter.grant(this.#start(waiter, waiter.alone));
     }
   }
 
-  #canStart(ticket: QueueTicket): boolean {
+  #canStart(ticket: QueueTicket, alone = false): boolean {
     if (this.#barrier) return false;
     const gate = this.gate(ticket);
     if (gate === 'hold') return false;
-    if (gate === 'lane' || ticket.barrier) return this.#running === 0;
+    if (gate === 'lane' || ticket.barrier || alone) return this.#running === 0;
     if (ticket.mode === 'read') return true;
     if (this.#cooling.length > 0) this.#cool();
     return this.#writes + this.#cooling.length < this.limit.current;
   }
 
-  #start(ticket: QueueTicket): () => void {
+  #start(ticket: QueueTicket, alone = false): () => void {
+    const exclusive = ticket.barrier || alone;
     this.#running++;
     const write = ticket.mode === 'write';
     if (write) {
       this.#writes++;
       this.ownWrites.sent(ticket.seq);
     }
-    if (ticket.barrier) this.#barrier = true;
+    if (exclusive) this.#barrier = true;
     let released = false;
     return () => {
       if (released) return;
@@ -176,7 +185,7 @@ export class RequestQueue {
         this.ownWrites.ended(ticket.seq);
         if (this.#writes > 0) this.#handOff();
       }
-      if (ticket.barrier) this.#barrier = false;
+      if (exclusive) this.#barrier = false;
       this.pump();
     };
   }

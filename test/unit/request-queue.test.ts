@@ -178,6 +178,37 @@ describe('request queue', () => {
     expect(queue.size).toBe(0);
   });
 
+  test('a request made while onExpired ran still goes alone when the session resumes before its turn', async () => {
+    let held = true;
+    const gate = (item: QueueTicket) =>
+      !held ? 'open' : item.bypassHold || item.seq > 20_000 ? 'lane' : 'hold';
+    const queue = new RequestQueue(createConcurrencyLimit({ fixed: 4 }), gate);
+    const signal = new AbortController().signal;
+    const heldRead = take(queue, ticket({ mode: 'read' }), signal);
+    const otherLogin = take(queue, ticket({ barrier: true, bypassHold: true }), signal);
+    // The page's own login, not marked rotatesSession, made in onExpired while the other login is in flight.
+    const pageLogin = take(queue, ticket({ seq: 20_001 }), signal);
+    const releaseOther = await otherLogin.turn;
+    // The other login resumes the session: the gate opens for everyone.
+    held = false;
+    releaseOther();
+    const releaseRead = await heldRead.turn;
+    let pageLoginStarted = false;
+    void pageLogin.turn.then(() => {
+      pageLoginStarted = true;
+    });
+    await Promise.resolve();
+    // Beside the read, its regenerate would leave the read with a dead id.
+    expect(pageLoginStarted).toBe(false);
+    releaseRead();
+    const releasePage = await pageLogin.turn;
+    // And nothing starts beside it either.
+    const later = take(queue, ticket({ mode: 'read' }), signal);
+    expect(later.immediate).toBe(false);
+    releasePage();
+    await later.turn;
+  });
+
   test('rejectHeld rejects every held ticket with the given error', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 2 }), () => 'hold');
     const signal = new AbortController().signal;
