@@ -169,6 +169,13 @@ const runRow = async (browser, site, app, tabs, style) => {
     if (promptedAt && Number.isFinite(expiredAt))
       row.maxPromptMs = Math.max(row.maxPromptMs, promptedAt - expiredAt);
     row.handlerCallsMax = Math.max(row.handlerCallsMax, total - calls);
+    if (process.env.EXPIRY_TRACE && total - calls > 1) {
+      for (const [index, page] of pages.entries()) {
+        console.error(`--- episode ${episode}, tab ${index}`);
+        console.error((await page.evaluate(() => window.trace.splice(0))).join('\n'));
+      }
+    }
+    for (const page of pages) await page.evaluate(() => window.trace.splice(0));
     calls = total;
     const saved = await pages[0].evaluate((url) => window.client.get(url).json(), `${base}notes.php`);
     const notes = new Set(saved.notes);
@@ -222,6 +229,7 @@ const main = async () => {
     'lostWrites',
     'failedRequests',
     'maxHoldMs',
+    'maxPromptMs',
   ];
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (cells) => cells.map((cell, i) => String(cell).padStart(widths[i])).join('  ');

@@ -73,11 +73,18 @@ const expired = (
   fromHeader: string | undefined,
   stale: boolean,
   login: boolean,
-): ResponseVerdict => {
+): Verdict => {
   const { store } = runtime;
   // A failed login goes back to the app as it is; the id its answer may carry is no session of the user's.
   if (login) return 'ok';
+  // Another tab is logging in: this answer may have met the id that login replaced. Its new id tells.
+  const rotation = runtime.tabs.rotations?.pending();
+  if (rotation) {
+    return rotation.then(() => expired(runtime, state, fromHeader, state.sentEpoch !== store.epoch, login));
+  }
   if (stale && store.state.status === 'active') return 'stale-expired';
+  // Sent before the last expiry was decided: that decision covers it (a replay), no new expiry.
+  if (runtime.expiry.decided(state.sentEpoch)) return 'expired';
   // The expired state keeps the dead session's fingerprint: one the answer names (a strict-mode replacement) is
   // no session of the user's, and other tabs must recognise the expiry as theirs.
   store.expire(snapshot(state.record));
@@ -131,7 +138,8 @@ const observe = (
     store.end(snapshot(state.record));
     return 'ok';
   }
-  const { barrier } = state.ticket;
+  // A login, or an answer to a request made while onExpired runs here: a new id it shows ends an expiry.
+  const login = state.ticket.barrier || expiry.holding;
   // The request's snapshot, made only if the state changes (once, for both ids).
   let info: RequestInfo | undefined;
   const request = () => {
@@ -141,8 +149,8 @@ const observe = (
   store.batch(() => {
     // A response to a request sent before the id changed must not roll the state back. The cookie, though, is
     // what the browser sends next, whichever response set it, so it is always current.
-    if (fromHeader && !stale) store.observeId(fromHeader, 'protocol', request, barrier);
-    if (fromCookie) store.observeId(fromCookie, 'cookie', request, barrier);
+    if (fromHeader && !stale) store.observeId(fromHeader, 'protocol', request, login);
+    if (fromCookie) store.observeId(fromCookie, 'cookie', request, login);
     store.touch(sessionTtlMs(response.headers, options));
   });
   // After the id is observed: a token handed out with a rotation belongs to the new id.

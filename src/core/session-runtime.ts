@@ -56,7 +56,7 @@ export class SessionRuntime {
       options.lockHandoffDelay,
     );
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
-    this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry);
+    this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry, () => this.pause());
     const csrf = wireCsrf(
       options,
       this.emitter,

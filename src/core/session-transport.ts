@@ -35,6 +35,7 @@ export const createSessionTransport =
     let signal = state.callerCanAbort ? deadline.follow(request.signal) : deadline.signal;
     const timedOut = (error: unknown) => (deadline.expired ? new TimeoutError(request) : error);
     let sendInit = markOwn(init, signal);
+    let rotated: (() => void) | undefined;
     const send = baseFetch ?? globalThis.fetch;
     // One attempt per turn of the loop, written out here rather than as a function: each async call would cost
     // every request another promise and another turn of the event loop.
@@ -48,7 +49,15 @@ export const createSessionTransport =
       let response: Response | undefined;
       try {
         if (runtime.csrf) state.csrfSent = await runtime.csrf.stamp(request);
+        // The session may have been held while the turn waited (the tabs' write lock, the CSRF token): an expiry
+        // seen meanwhile, here or in another tab. Then this request waits for the decision like any other.
+        if (expiry.holding && expiry.gate(state.ticket) === 'hold') {
+          release();
+          continue;
+        }
         state.sentEpoch = store.epoch;
+        // A login tells the other tabs, which hold their requests until its new id is known.
+        rotated = record.rotatesSession ? runtime.tabs.rotations?.announce() : undefined;
         record.attempts++;
         if (emitter.has('request:start')) emitter.emit('request:start', requestEvent(runtime, record));
         const fault = runtime.faults.length > 0 ? runtime.faults.shift() : undefined;
@@ -63,6 +72,7 @@ export const createSessionTransport =
         }
         if (fault === 'rotate') store.simulateRotation(snapshot(record));
       } catch (error) {
+        rotated?.();
         release();
         if (signal.reason !== drainedByExpiry || !signal.aborted) throw timedOut(error);
         // Stopped by the expiry's drain: it carried the dead id. Held like an expired answer, then sent again.
@@ -93,6 +103,7 @@ export const createSessionTransport =
         // It will be sent again (or fail): keep its place so the requests queued after it do not overtake it.
         if (state.verdict !== 'ok') queue.reserve(state.ticket);
       } finally {
+        rotated?.();
         release();
       }
       if (state.verdict === 'ok') return response;

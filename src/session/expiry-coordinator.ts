@@ -99,6 +99,15 @@ export class ExpiryCoordinator {
     return 'hold';
   }
 
+  /**
+   * Whether an expired answer to a request sent in `sentEpoch` is already decided: it was sent before the last
+   * decision (here or in another tab) and comes back late. It is replayed (or rejected) by that decision, and is
+   * no new expiry.
+   */
+  decided(sentEpoch: number): boolean {
+    return !this.#episode && this.#last !== undefined && sentEpoch <= this.#last.epoch;
+  }
+
   /** Whether an answer to a request sent in `sentEpoch` belongs to the dead session of the running episode. */
   covers(sentEpoch: number): boolean {
     return this.#episode !== undefined && sentEpoch < this.#episode.epoch;
@@ -141,7 +150,7 @@ export class ExpiryCoordinator {
    */
   decide(sentEpoch: number): Promise<ExpiryOutcome> {
     const last = this.#last;
-    if (!this.#episode && last && sentEpoch <= last.epoch) return Promise.resolve(last.outcome);
+    if (last && this.decided(sentEpoch)) return Promise.resolve(last.outcome);
     const episode = this.#episode ?? this.#begin();
     episode.needed = true;
     this.#kick(episode);

@@ -11,6 +11,7 @@ const notResumedThreshold = 3;
 export class SessionStore {
   #state: SessionState;
   #epoch = 0;
+  #changedByLogin = false;
   #newIdsInARow = 0;
   #batching = false;
   #dirty = false;
@@ -26,6 +27,15 @@ export class SessionStore {
 
   get state(): SessionState {
     return this.#state;
+  }
+
+  /**
+   * Whether the last change came from a login: an answer to a login or to a request made while onExpired ran, or
+   * the app's 'resume'. Another tab's expiry ends only on such a change, not on a new id some answer happened to
+   * bring (in strict mode, the empty session a server hands a dead id).
+   */
+  get changedByLogin(): boolean {
+    return this.#changedByLogin;
   }
 
   get epoch(): number {
@@ -55,26 +65,32 @@ export class SessionStore {
       // The expired (or logged-out) id still answering is not a new login: only a new id or a resume ends it.
       if (previous.status === 'expired' || previous.status === 'ended') return;
       if (previous.status !== 'active' || previous.source !== source) {
-        this.#set({
-          ...previous,
-          status: 'active',
-          source,
-          since: previous.status === 'active' ? previous.since : this.#now(),
-        });
+        this.#set(
+          {
+            ...previous,
+            status: 'active',
+            source,
+            since: previous.status === 'active' ? previous.since : this.#now(),
+          },
+          expected,
+        );
         if (previous.status === 'unknown') this.#emit('session:start', previous, describe?.());
       }
       return;
     }
     this.#epoch++;
     const rotated = previous.status === 'active' && previous.fingerprint !== null;
-    this.#set({
-      status: 'active',
-      fingerprint,
-      since: rotated ? previous.since : this.#now(),
-      rotations: rotated ? previous.rotations + 1 : 0,
-      expiresAt: previous.expiresAt,
-      source,
-    });
+    this.#set(
+      {
+        status: 'active',
+        fingerprint,
+        since: rotated ? previous.since : this.#now(),
+        rotations: rotated ? previous.rotations + 1 : 0,
+        expiresAt: previous.expiresAt,
+        source,
+      },
+      expected,
+    );
     this.#emit(rotated ? 'session:rotate' : 'session:start', previous, describe?.());
     this.#countNewId(previous, expected, describe);
   }
@@ -112,7 +128,8 @@ export class SessionStore {
   resume(): void {
     const previous = this.#state;
     this.#epoch++;
-    if (previous.status === 'expired') this.#set({ ...previous, status: 'unknown', since: this.#now() });
+    if (previous.status === 'expired')
+      this.#set({ ...previous, status: 'unknown', since: this.#now() }, true);
     this.#emit('session:resume', previous, undefined);
   }
 
@@ -192,8 +209,9 @@ export class SessionStore {
     }
   }
 
-  #set(state: SessionState): void {
+  #set(state: SessionState, login = false): void {
     this.#state = Object.freeze(state);
+    this.#changedByLogin = login;
     if (this.#batching) this.#dirty = true;
     else this.#notify();
   }

@@ -33,7 +33,7 @@ export const syncSessionAcrossTabs = (
     if (adopting || state === lastPosted || state.status === 'unknown') return;
     lastPosted = state;
     changedAt = Date.now();
-    channel.post({ type: 'state', state, at: changedAt });
+    channel.post({ type: 'state', state, at: changedAt, login: store.changedByLogin });
   });
   const offResume = emitter.on('session:resume', () => {
     if (!adopting) channel.post({ type: 'resume' });
@@ -46,6 +46,9 @@ export const syncSessionAcrossTabs = (
       if (!remote || message.at < changedAt || staleExpiry(local, remote)) return;
       // A strict-mode replacement id that this tab's expiry brought is no login, whoever saw it first.
       if (remote.status === 'active' && remote.fingerprint && expiry.isDead(remote.fingerprint)) return;
+      // While this tab's expiry is handled, only a login ends it: a new id another tab saw on an ordinary answer
+      // may be a strict-mode replacement of the dead id (the handler's login will tell).
+      if (remote.status === 'active' && expiry.holding && !message.login) return;
       changedAt = message.at;
       const wasExpired = local.status === 'expired';
       adopting = true;

@@ -6,6 +6,7 @@ import { CrossTabWriteLock } from './cross-tab-write-lock.js';
 import { ExpiryElection } from './expiry-election.js';
 import { FlightLock } from './flight-lock.js';
 import { LeaderElection } from './leader-election.js';
+import { type RemoteRotations, watchRemoteRotations } from './remote-rotations.js';
 import { syncSessionAcrossTabs } from './session-sync.js';
 import { TabChannel } from './tab-channel.js';
 import { channelMutex, webLocksMutex } from './tab-mutex.js';
@@ -19,6 +20,8 @@ export type TabServices = {
   readonly leader: LeaderElection;
   /** The cross-tab write lock, when enabled. */
   readonly writeLock: CrossTabWriteLock | undefined;
+  /** Logins running in other tabs (and announcing this tab's), when the tabs are in sync. */
+  readonly rotations: RemoteRotations | undefined;
   dispose(): void;
 };
 
@@ -27,10 +30,12 @@ export const createTabServices = (
   store: SessionStore,
   emitter: Emitter,
   expiry: ExpiryCoordinator,
+  pause: () => () => void,
 ): TabServices => {
   const name = tabs?.name ?? 'session-fetch';
   const channel = tabs?.sync ? new TabChannel(name) : undefined;
   const stopSync = channel ? syncSessionAcrossTabs(channel, store, emitter, expiry) : () => {};
+  const rotations = channel?.connected ? watchRemoteRotations(channel, pause) : undefined;
   const election = channel?.connected ? electOneHandler(channel, name, expiry) : undefined;
   const leader = new LeaderElection(`${name}:leader`);
   const offLeader = leader.onChange((isLeader) => {
@@ -44,7 +49,9 @@ export const createTabServices = (
       tabs?.writeLock && webLocks()
         ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout)
         : undefined,
+    rotations,
     dispose: () => {
+      rotations?.dispose();
       election?.dispose();
       stopSync();
       offLeader();

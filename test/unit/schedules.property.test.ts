@@ -126,7 +126,9 @@ describe('random schedules of requests, logins and expiries across tabs', () => 
             if (process.env.FC_DEBUG) {
               const id = clients.length;
               for (const name of [
+                'request:queued',
                 'request:start',
+                'request:response',
                 'request:end',
                 'session:expire',
                 'session:resume',
@@ -239,10 +241,17 @@ describe('random schedules of requests, logins and expiries across tabs', () => 
           for (const [name, outcome] of outcomes) {
             if (name.startsWith('w') && outcome.ok) expect(applied, name).toContain(name);
           }
-          // One prompt per expiry at most, across every tab (a clobbered cookie would cause another).
-          expect(handlerCalls).toBeLessThanOrEqual(expiries);
-          for (const sends of firstSends.flatMap(({ held, free }) => [held, free])) {
-            expect(sends).toEqual([...sends].sort((a, b) => a - b));
+          // One prompt per expiry at most, across every tab (a clobbered cookie would cause another). Not bound
+          // for an unmarked login with several tabs: it may regenerate the id under a read that another tab sent
+          // the moment that tab's own login resumed the session, and nothing tells the client it is a login.
+          if (style !== 'unmarked' || tabs === 1) expect(handlerCalls).toBeLessThanOrEqual(expiries);
+          // Without an expiry, writes leave in the order they were made (with one, those made while onExpired
+          // runs go ahead of the held ones, on purpose).
+          if (expiries === 0) {
+            for (const { held, free } of firstSends) {
+              const sends = [...held, ...free].sort((a, b) => a - b);
+              expect(free).toEqual(sends);
+            }
           }
         } catch (error) {
           if (process.env.FC_DEBUG) console.log(debugLog.join('\n'));

@@ -77,6 +77,9 @@
     window.client = window.SessionFetch.createSessionClient({
       onExpired: async (context) => {
         window.handlerCalls++;
+        window.trace?.push(
+          `${Math.round(performance.timeOrigin + performance.now()) % 100000} onExpired called`,
+        );
         window.promptedAt = Date.now();
         if (style === 'dialog') return dialog(context);
         await logins[style]();
@@ -87,6 +90,32 @@
     for (const name of ['session:expire', 'session:rotate', 'session:resume']) {
       window.client.on(name, () => window.events.push(name));
     }
+    // What happened, for a benchmark episode that went wrong (EXPIRY_TRACE).
+    window.trace = [];
+    const t0 = performance.timeOrigin;
+    const at = () => Math.round(t0 + performance.now()) % 100000;
+    for (const name of [
+      'session:start',
+      'session:rotate',
+      'session:expire',
+      'session:resume',
+      'session:give-up',
+    ]) {
+      window.client.on(name, ({ session, request }) =>
+        window.trace.push(
+          `${at()} ${name} ${session.status} ${session.fingerprint} ${request ? `#${request.id}` : ''}`,
+        ),
+      );
+    }
+    window.client.on('request:start', ({ request }) =>
+      window.trace.push(`${at()} start #${request.id} ${request.method} ${request.url} a${request.attempts}`),
+    );
+    window.client.on('request:response', ({ request, verdict }) =>
+      window.trace.push(`${at()} answer #${request.id} ${request.status} ${verdict}`),
+    );
+    window.client.on('request:end', ({ request }) =>
+      window.trace.push(`${at()} end #${request.id} ${request.outcome} held=${request.held}`),
+    );
     window.client.on('session:expire', () => {
       window.expiredAt ??= Date.now();
     });

@@ -1,0 +1,68 @@
+import type { TabChannel } from './tab-channel.js';
+
+/** How long a login in another tab may keep this tab's requests waiting, at most. */
+const rotationTimeoutMs = 10_000;
+
+/** Logins (`rotatesSession`) in progress in the other tabs, as this tab hears of them. */
+export type RemoteRotations = {
+  /** Resolves when the logins running in other tabs are done; undefined when none runs. */
+  pending(): Promise<void> | undefined;
+  /** Tells the other tabs this tab starts a login; returns the function that says it is done. */
+  announce(): () => void;
+  dispose(): void;
+};
+
+/**
+ * While another tab logs in, this tab holds its new requests (`pause`), so none reaches the server with the id the
+ * login replaces; and an answer that comes back expired meanwhile can wait for the login's new id (then it is a
+ * stale answer, sent again, not an expiry). A login that never says it is done is given up on after 10 s.
+ */
+export const watchRemoteRotations = (channel: TabChannel, pause: () => () => void): RemoteRotations => {
+  const running = new Map<string, { end: () => void }>();
+  let done: Promise<void> | undefined;
+  let finish: (() => void) | undefined;
+  let release: (() => void) | undefined;
+
+  const ended = (from: string) => {
+    const rotation = running.get(from);
+    if (!rotation) return;
+    running.delete(from);
+    rotation.end();
+    if (running.size > 0) return;
+    release?.();
+    finish?.();
+    release = finish = done = undefined;
+  };
+  const off = channel.on((message, from) => {
+    if (message.type === 'rotating') {
+      if (running.has(from)) return;
+      if (running.size === 0) {
+        release = pause();
+        done = new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      }
+      const timer = setTimeout(() => ended(from), rotationTimeoutMs);
+      running.set(from, { end: () => clearTimeout(timer) });
+    } else if (message.type === 'rotated') {
+      ended(from);
+    }
+  });
+
+  return {
+    pending: () => done,
+    announce: () => {
+      channel.post({ type: 'rotating' });
+      let said = false;
+      return () => {
+        if (said) return;
+        said = true;
+        channel.post({ type: 'rotated' });
+      };
+    },
+    dispose: () => {
+      off();
+      for (const from of [...running.keys()]) ended(from);
+    },
+  };
+};
