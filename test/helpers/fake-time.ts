@@ -47,3 +47,19 @@ export const until = async (check: () => void, realMs = within(5000)): Promise<v
     await turn();
   }
 };
+
+/**
+ * Awaits `promise` without moving fake time: fires the timers due now and runs real event-loop turns until it
+ * settles. Fails after `realMs` of real time, when the promise waits for fake time to move (`advance` first).
+ */
+export const finish = async <T>(promise: Promise<T>, realMs = within(5000)): Promise<T> => {
+  let settled = false;
+  const mark = () => {
+    settled = true;
+  };
+  promise.then(mark, mark);
+  await until(() => {
+    if (!settled) throw new Error(`still pending at fake time ${Date.now()}: it waits for a timer`);
+  }, realMs);
+  return promise;
+};

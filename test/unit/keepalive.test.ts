@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { advance, settle, useFakeTime } from '../helpers/fake-time.js';
+import { advance, finish, settle, useFakeTime } from '../helpers/fake-time.js';
 import { client, login, useMockPhp } from '../helpers/mock-php.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -38,7 +38,7 @@ const pings = () => sent.filter((request) => new URL(request.url).pathname === '
 describe('keepalive', () => {
   test('it pings the URL with POST and no-cache headers once per interval while the user is active', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000 });
-    await login(session);
+    await finish(login(session));
     await advance(999);
     expect(pings()).toHaveLength(0);
     await advance(1);
@@ -54,7 +54,7 @@ describe('keepalive', () => {
 
   test('it stops while the tab is hidden and resumes when it is visible again', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000 });
-    await login(session);
+    await finish(login(session));
     setVisibility('hidden');
     await advance(2300);
     expect(pings()).toHaveLength(0);
@@ -65,7 +65,7 @@ describe('keepalive', () => {
 
   test('it stops when the user is idle past idleTimeout, and an input event brings it back', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000, idleTimeout: 1500 });
-    await login(session);
+    await finish(login(session));
     await advance(3300);
     // At 1 s the page had just been used; at 2 s and 3 s the user has been idle for more than 1.5 s.
     expect(pings()).toHaveLength(1);
@@ -76,7 +76,7 @@ describe('keepalive', () => {
 
   test('a long request in flight counts as activity, and only while it is in flight', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000, idleTimeout: 100 });
-    await login(session);
+    await finish(login(session));
     const slow = session.get('/api/slow', { session: 'read' });
     await advance(2300);
     await slow;
@@ -88,9 +88,9 @@ describe('keepalive', () => {
 
   test('it never pings a session that has expired', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000 });
-    await login(session);
+    await finish(login(session));
     php.expireAll();
-    await session.get('/api/private').catch(() => undefined);
+    await finish(session.get('/api/private')).catch(() => undefined);
     expect(session.session.status).toBe('expired');
     await advance(5000);
     expect(pings()).toHaveLength(0);
@@ -98,7 +98,7 @@ describe('keepalive', () => {
 
   test('dispose() stops it', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000 });
-    await login(session);
+    await finish(login(session));
     await advance(1000);
     expect(pings()).toHaveLength(1);
     session.dispose();
