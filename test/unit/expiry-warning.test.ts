@@ -1,14 +1,18 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { client, login, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { advance, finish, useFakeTime } from '../helpers/fake-time.js';
+import { client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
+import { thrown } from '../helpers/thrown.js';
 
-// The mock's sessions live 2 s, and it says so in X-Session-Ttl.
+// The mock's sessions live 2 s, and it says so in X-Session-Ttl. The timing tests run on fake time (the mock's
+// session clock follows it), so a warning is shown to come at its exact moment, not merely after a sleep.
 const { php } = useMockPhp({ gcMaxLifetimeMs: 2000 });
 
 const open: SessionClient[] = [];
 afterEach(() => {
   for (const session of open.splice(0)) session.dispose();
+  vi.useRealTimers();
 });
 const make = (options: SessionClientOptions = {}) => {
   const created = client(options);
@@ -20,58 +24,63 @@ const noTtl = { protocol: { ttl: 'X-Not-Sent' } };
 const hits = (path: string) => php.log.filter((entry) => entry.path === path).length;
 
 describe('session:expiring', () => {
+  beforeEach(() => useFakeTime());
+
   test('it fires expiryWarning ms before the expiry time the server sent', async () => {
     const session = make({ expiryWarning: 1500 });
     const warnings: Array<{ at: number; remainingMs: number }> = [];
     session.on('session:expiring', ({ remainingMs }) => warnings.push({ at: Date.now(), remainingMs }));
-    const started = Date.now();
-    await login(session);
+    await finish(login(session));
     const { expiresAt } = session.session;
-    expect(expiresAt).toBeGreaterThan(started);
-    await vi.waitFor(() => expect(warnings).toHaveLength(1), { timeout: 5000 });
-    // Not before the warning time; how much later depends on a busy machine's timers (a stalled event loop can
-    // push it up to the expiry itself), so the upper bound is the warning window.
-    expect(warnings[0]!.at).toBeGreaterThanOrEqual(expiresAt! - 1500 - 5);
-    expect(warnings[0]!.remainingMs).toBeLessThanOrEqual(1500);
+    expect(expiresAt).toBe(Date.now() + 2000);
+    await advance(499);
+    expect(warnings).toEqual([]);
+    await advance(1);
+    expect(warnings).toEqual([{ at: expiresAt! - 1500, remainingMs: 1500 }]);
+    await advance(1500);
+    expect(warnings).toHaveLength(1);
   });
 
   test('without a TTL header, sessionLifetime counted from the last session response decides', async () => {
     const session = make({ ...noTtl, sessionLifetime: 2500, expiryWarning: 1000 });
-    let warnedAt = 0;
-    session.on('session:expiring', () => {
-      warnedAt = Date.now();
-    });
-    await login(session);
-    await sleep(1200);
-    const touched = Date.now();
-    await session.get('/api/whoami');
-    await vi.waitFor(() => expect(warnedAt).toBeGreaterThan(0), { timeout: 3000 });
-    // 2500 ms after the last response, less the 1000 ms warning.
-    expect(warnedAt - touched).toBeGreaterThanOrEqual(1400);
+    const warned = vi.fn();
+    session.on('session:expiring', warned);
+    await finish(login(session));
+    expect(session.session.expiresAt).toBe(Date.now() + 2500);
+    await advance(1499);
+    expect(warned).not.toHaveBeenCalled();
+    await advance(1);
+    expect(warned).toHaveBeenCalledTimes(1);
   });
 
   test('a request that touches the session moves the warning later', async () => {
     const session = make({ ...noTtl, sessionLifetime: 2500, expiryWarning: 1000 });
     const warned = vi.fn();
     session.on('session:expiring', warned);
-    await login(session);
-    await sleep(1200);
-    await session.get('/api/whoami');
-    await sleep(900);
-    // Without the request it would have warned 1500 ms after the login.
+    await finish(login(session));
+    await advance(1200);
+    await finish(session.get('/api/whoami'));
+    // Without the request it would have warned 1500 ms after the login; now 1500 ms after the request.
+    await advance(1499);
     expect(warned).not.toHaveBeenCalled();
-    await vi.waitFor(() => expect(warned).toHaveBeenCalledTimes(1), { timeout: 2000 });
+    await advance(1);
+    expect(warned).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('when the time is up', () => {
+  beforeEach(() => useFakeTime());
+
   test('the client asks verifyUrl and emits session:expire only when the server agrees', async () => {
     const session = make({ ...noTtl, sessionLifetime: 400, expiryWarning: 0, verifyUrl: '/api/private' });
     const events = recordEvents(session);
-    await login(session);
+    await finish(login(session));
     php.expireAll();
-    await vi.waitFor(() => expect(session.session.status).toBe('expired'), { timeout: 2000 });
+    await advance(399);
+    expect(hits('/api/private')).toBe(0);
+    await advance(1);
     expect(hits('/api/private')).toBe(1);
+    expect(session.session.status).toBe('expired');
     expect(events).toEqual(['session:start', 'session:expire']);
   });
 
@@ -79,18 +88,31 @@ describe('when the time is up', () => {
     // A verify endpoint that writes the session, as session_start() does in PHP (the mock's GC counts writes).
     const session = make({ ...noTtl, sessionLifetime: 1100, expiryWarning: 0, verifyUrl: '/api/hold?ms=0' });
     const events = recordEvents(session);
-    await login(session);
-    await sleep(2600);
-    expect(hits('/api/hold')).toBeGreaterThanOrEqual(2);
+    await finish(login(session));
+    await advance(1099);
+    expect(hits('/api/hold')).toBe(0);
+    await advance(1);
+    expect(hits('/api/hold')).toBe(1);
+    await advance(50);
+    // The check's answer counts as a session response: the next check is a lifetime after it.
+    const { expiresAt } = session.session;
+    expect(expiresAt).toBeGreaterThan(Date.now() + 1000);
+    await advance(expiresAt! - Date.now() - 1);
+    expect(hits('/api/hold')).toBe(1);
+    await advance(1);
+    expect(hits('/api/hold')).toBe(2);
     expect(session.session.status).toBe('active');
     expect(events).not.toContain('session:expire');
   });
 
   test('without a verify URL the client declares the expiry itself, with no request', async () => {
     const session = make({ ...noTtl, sessionLifetime: 300, expiryWarning: 0 });
-    await login(session);
+    await finish(login(session));
     const requests = php.log.length;
-    await vi.waitFor(() => expect(session.session.status).toBe('expired'), { timeout: 2000 });
+    await advance(299);
+    expect(session.session.status).toBe('active');
+    await advance(1);
+    expect(session.session.status).toBe('expired');
     expect(php.log.length).toBe(requests);
   });
 });
@@ -122,14 +144,16 @@ describe('wake from sleep and the back/forward cache', () => {
   });
 
   test('a timer that fires much later than scheduled (the device slept) triggers the same check', async () => {
+    useFakeTime();
     const session = make({ ...noTtl, verifyUrl: '/api/private', wakeThreshold: 1000 });
-    await login(session);
-    // Block the thread as a sleeping laptop would: the wake timer fires late.
-    const until = Date.now() + 2600;
-    while (Date.now() < until) {
-      // asleep
-    }
-    await vi.waitFor(() => expect(hits('/api/private')).toBe(1), { timeout: 3000 });
+    await finish(login(session));
+    await advance(3000);
+    // Timers that fire on time are no wake.
+    expect(hits('/api/private')).toBe(0);
+    // The device sleeps: the clock moves 2.6 s while no timer runs, so the next tick comes that much late.
+    vi.setSystemTime(Date.now() + 2600);
+    await advance(1000);
+    expect(hits('/api/private')).toBe(1);
   });
 
   test('bad lifecycle options throw a SessionOptionsError naming them', () => {
@@ -138,13 +162,7 @@ describe('wake from sleep and the back/forward cache', () => {
       [{ verifyUrl: '' }, 'verifyUrl'],
       [{ wakeThreshold: 10 }, 'wakeThreshold'],
     ] as const) {
-      const error = (() => {
-        try {
-          make(options as SessionClientOptions);
-        } catch (caught) {
-          return caught;
-        }
-      })();
+      const error = thrown(() => make(options as SessionClientOptions));
       expect(isSessionOptionsError(error)).toBe(true);
       expect((error as Error).message).toContain(`\`${key}\``);
     }
