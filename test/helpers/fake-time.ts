@@ -16,10 +16,11 @@ export const useFakeTime = (): void => {
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Lets the work already under way finish (promise chains, requests through msw) without moving fake time. */
+/** Lets the work already under way finish (promise chains, requests through msw) without moving fake time (or
+ * with real timers, without waiting for any). */
 export const settle = async (): Promise<void> => {
   for (let round = 0; round < 10; round++) {
-    await vi.advanceTimersByTimeAsync(0);
+    if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(0);
     await turn();
   }
 };
