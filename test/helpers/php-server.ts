@@ -83,6 +83,8 @@ export type PhpServer = {
   origin: string;
   /** The session.save_path of this run (files handlers). */
   sessionDir: string;
+  /** The port of this run's redis-server (handler 'redis'). */
+  redisPort?: number;
   options: Required<Omit<PhpServerOptions, 'ini' | 'corsOrigins' | 'root'>> &
     Pick<PhpServerOptions, 'ini' | 'corsOrigins' | 'root'>;
   /** Stops nginx, php-fpm (and redis) and removes the temp dir. */
@@ -178,7 +180,8 @@ export const startPhpServer = async (input: PhpServerOptions = {}): Promise<PhpS
       sessionDir,
       input.gcMaxLifetime !== undefined,
     );
-    if (options.handler === 'redis') Object.assign(ini, redisIni(options, await startRedis(dir, processes)));
+    const redisPort = options.handler === 'redis' ? await startRedis(dir, processes) : undefined;
+    if (redisPort !== undefined) Object.assign(ini, redisIni(options, redisPort));
     Object.assign(ini, input.ini);
     const env: Record<string, string> = {
       SF_HANDLER: options.handler,
@@ -236,7 +239,7 @@ export const startPhpServer = async (input: PhpServerOptions = {}): Promise<PhpS
       );
     });
     const url = options.app === 'plain' ? `${origin}/plain` : origin;
-    return { url, origin, sessionDir, options, stop };
+    return { url, origin, sessionDir, redisPort, options, stop };
   } catch (error) {
     await stop();
     throw error;
