@@ -94,7 +94,7 @@ describe.skipIf(!shouldRunPhpSuite())('session locking against php-fpm', () => {
         .finally(() => other.release());
       expect(isSessionLockTimeoutError(error)).toBe(true);
       expect((error as SessionLockTimeoutError).attempts).toBe(1);
-      expect((error as SessionLockTimeoutError).response.status).toBe(423);
+      expect((error as SessionLockTimeoutError).response?.status).toBe(423);
       expect(k.count('lock:retry')).toBe(0);
       // The script did not run: its entry is not in the session.
       const next = await k.client.post('write.php?tag=next').json<{ log: string[] }>();
