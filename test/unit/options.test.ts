@@ -136,6 +136,15 @@ describe('options', () => {
     expect(child.session).toBe(client.session);
   });
 
+  // Known limitation: per-request options are not checked for unknown keys (it would cost every request a pass
+  // over its keys on the hot path); TypeScript catches the typo, a script-tag page does not.
+  test.fails('a misspelt per-request option is refused with the closest name', () => {
+    const client = createSessionClient({ fetch: async () => new Response('{}') });
+    expect(() => client.get('https://app.example.com/x', { sesion: 'read' } as never)).toThrow(
+      'did you mean `session`?',
+    );
+  });
+
   test('a bad per-request mode is refused before anything is sent', () => {
     const client = createSessionClient();
     expect(() => client.get('/x', { session: 'sometimes' as never })).toThrow(
