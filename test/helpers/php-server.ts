@@ -15,6 +15,7 @@ import {
   tcpOpen,
   waitFor,
 } from './processes.js';
+import { ci } from './timing.js';
 
 /** The PHP test app (test/php-app), served as the document root (SESSION_FETCH_PHP_APP overrides, for bundles). */
 export const phpAppDir =
@@ -252,7 +253,7 @@ export const startPhpServer = async (input: PhpServerOptions = {}): Promise<PhpS
  */
 export const shouldRunPhpSuite = (): boolean => {
   if (phpAvailable()) return true;
-  if (process.env.CI === 'true' || process.env.CI === '1') return true;
+  if (ci()) return true;
   console.warn(`Skipping the PHP suite. ${missingPhpMessage}`);
   return false;
 };
