@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { advance, finish, until, useFakeTime } from '../helpers/fake-time.js';
+import { advance, advanceTo, finish, until, useFakeTime } from '../helpers/fake-time.js';
 import { client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -22,6 +22,14 @@ const make = (options: SessionClientOptions = {}) => {
 // Ignore the server's TTL header, so `sessionLifetime` decides, as with a server that sends none.
 const noTtl = { protocol: { ttl: 'X-Not-Sent' } };
 const hits = (path: string) => php.log.filter((entry) => entry.path === path).length;
+/** When the client now expects the session to expire. */
+const expiresAt = (session: SessionClient) => session.session.expiresAt!;
+// A check that writes the session, as session_start() does in PHP (the mock's GC counts writes), with no timer.
+php.route('GET', '/api/touch', async ({ session_start, $_SESSION }) => {
+  await session_start();
+  $_SESSION.touched = Number($_SESSION.touched ?? 0) + 1;
+  return { ok: true };
+});
 
 describe('session:expiring', () => {
   beforeEach(() => useFakeTime());
@@ -31,13 +39,15 @@ describe('session:expiring', () => {
     const warnings: Array<{ at: number; remainingMs: number }> = [];
     session.on('session:expiring', ({ remainingMs }) => warnings.push({ at: Date.now(), remainingMs }));
     await finish(login(session));
-    const { expiresAt } = session.session;
-    expect(expiresAt).toBe(Date.now() + 2000);
-    await advance(499);
+    const expiry = expiresAt(session);
+    // Two seconds from the answer, as X-Session-Ttl said.
+    expect(expiry - Date.now()).toBeGreaterThan(1900);
+    expect(expiry - Date.now()).toBeLessThanOrEqual(2000);
+    await advanceTo(expiry - 1501);
     expect(warnings).toEqual([]);
-    await advance(1);
-    expect(warnings).toEqual([{ at: expiresAt! - 1500, remainingMs: 1500 }]);
-    await advance(1500);
+    await advanceTo(expiry - 1500);
+    expect(warnings).toEqual([{ at: expiry - 1500, remainingMs: 1500 }]);
+    await advanceTo(expiry);
     expect(warnings).toHaveLength(1);
   });
 
@@ -46,10 +56,11 @@ describe('session:expiring', () => {
     const warned = vi.fn();
     session.on('session:expiring', warned);
     await finish(login(session));
-    expect(session.session.expiresAt).toBe(Date.now() + 2500);
-    await advance(1499);
+    expect(expiresAt(session) - Date.now()).toBeGreaterThan(2400);
+    expect(expiresAt(session) - Date.now()).toBeLessThanOrEqual(2500);
+    await advanceTo(expiresAt(session) - 1001);
     expect(warned).not.toHaveBeenCalled();
-    await advance(1);
+    await advanceTo(expiresAt(session) - 1000);
     expect(warned).toHaveBeenCalledTimes(1);
   });
 
@@ -58,12 +69,14 @@ describe('session:expiring', () => {
     const warned = vi.fn();
     session.on('session:expiring', warned);
     await finish(login(session));
+    const first = expiresAt(session);
     await advance(1200);
     await finish(session.get('/api/whoami'));
-    // Without the request it would have warned 1500 ms after the login; now 1500 ms after the request.
-    await advance(1499);
+    // Without the request it would have warned at first - 1000; now a lifetime after the request, less 1000.
+    expect(expiresAt(session)).toBeGreaterThanOrEqual(first + 1200);
+    await advanceTo(expiresAt(session) - 1001);
     expect(warned).not.toHaveBeenCalled();
-    await advance(1);
+    await advanceTo(expiresAt(session) - 1000);
     expect(warned).toHaveBeenCalledTimes(1);
   });
 });
@@ -76,9 +89,9 @@ describe('when the time is up', () => {
     const events = recordEvents(session);
     await finish(login(session));
     php.expireAll();
-    await advance(399);
+    await advanceTo(expiresAt(session) - 1);
     expect(hits('/api/private')).toBe(0);
-    await advance(1);
+    await advanceTo(expiresAt(session));
     expect(hits('/api/private')).toBe(1);
     // The answer is read over real I/O turns; fake time stands still meanwhile.
     await until(() => expect(session.session.status).toBe('expired'));
@@ -86,22 +99,20 @@ describe('when the time is up', () => {
   });
 
   test('a server that still knows the session re-arms the timer and nothing expires', async () => {
-    // A verify endpoint that writes the session, as session_start() does in PHP (the mock's GC counts writes).
-    const session = make({ ...noTtl, sessionLifetime: 1100, expiryWarning: 0, verifyUrl: '/api/hold?ms=0' });
+    const session = make({ ...noTtl, sessionLifetime: 1100, expiryWarning: 0, verifyUrl: '/api/touch' });
     const events = recordEvents(session);
     await finish(login(session));
-    await advance(1099);
-    expect(hits('/api/hold')).toBe(0);
-    await advance(1);
-    expect(hits('/api/hold')).toBe(1);
-    await advance(50);
+    const first = expiresAt(session);
+    await advanceTo(first - 1);
+    expect(hits('/api/touch')).toBe(0);
+    await advanceTo(first);
+    expect(hits('/api/touch')).toBe(1);
     // The check's answer counts as a session response: the next check is a lifetime after it.
-    await until(() => expect(session.session.expiresAt).toBeGreaterThan(Date.now() + 1000));
-    const { expiresAt } = session.session;
-    await advance(expiresAt! - Date.now() - 1);
-    expect(hits('/api/hold')).toBe(1);
-    await advance(1);
-    expect(hits('/api/hold')).toBe(2);
+    await until(() => expect(expiresAt(session)).toBeGreaterThanOrEqual(first + 1100));
+    await advanceTo(expiresAt(session) - 1);
+    expect(hits('/api/touch')).toBe(1);
+    await advanceTo(expiresAt(session));
+    expect(hits('/api/touch')).toBe(2);
     expect(session.session.status).toBe('active');
     expect(events).not.toContain('session:expire');
   });
@@ -110,9 +121,10 @@ describe('when the time is up', () => {
     const session = make({ ...noTtl, sessionLifetime: 300, expiryWarning: 0 });
     await finish(login(session));
     const requests = php.log.length;
-    await advance(299);
+    const expiry = expiresAt(session);
+    await advanceTo(expiry - 1);
     expect(session.session.status).toBe('active');
-    await advance(1);
+    await advanceTo(expiry);
     expect(session.session.status).toBe('expired');
     expect(php.log.length).toBe(requests);
   });

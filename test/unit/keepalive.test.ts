@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { advance, finish, settle, useFakeTime } from '../helpers/fake-time.js';
+import { advance, advanceTo, finish, play, settle, useFakeTime } from '../helpers/fake-time.js';
 import { client, login, useMockPhp } from '../helpers/mock-php.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -38,12 +38,13 @@ const pings = () => sent.filter((request) => new URL(request.url).pathname === '
 describe('keepalive', () => {
   test('it pings the URL with POST and no-cache headers once per interval while the user is active', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000 });
+    const created = Date.now();
     await finish(login(session));
-    await advance(999);
+    await advanceTo(created + 999);
     expect(pings()).toHaveLength(0);
-    await advance(1);
+    await advanceTo(created + 1000);
     expect(pings()).toHaveLength(1);
-    await advance(1000);
+    await advanceTo(created + 2000);
     expect(pings()).toHaveLength(2);
     for (const ping of pings()) {
       expect(ping.method).toBe('POST');
@@ -54,35 +55,36 @@ describe('keepalive', () => {
 
   test('it stops while the tab is hidden and resumes when it is visible again', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000 });
+    const created = Date.now();
     await finish(login(session));
     setVisibility('hidden');
-    await advance(2300);
+    await advanceTo(created + 2300);
     expect(pings()).toHaveLength(0);
     setVisibility('visible');
-    await advance(700);
+    await advanceTo(created + 3000);
     expect(pings()).toHaveLength(1);
   });
 
   test('it stops when the user is idle past idleTimeout, and an input event brings it back', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000, idleTimeout: 1500 });
+    const created = Date.now();
     await finish(login(session));
-    await advance(3300);
+    await advanceTo(created + 3300);
     // At 1 s the page had just been used; at 2 s and 3 s the user has been idle for more than 1.5 s.
     expect(pings()).toHaveLength(1);
     document.dispatchEvent(new Event('keydown'));
-    await advance(700);
+    await advanceTo(created + 4000);
     expect(pings()).toHaveLength(2);
   });
 
   test('a long request in flight counts as activity, and only while it is in flight', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000, idleTimeout: 100 });
+    const created = Date.now();
     await finish(login(session));
-    const slow = session.get('/api/slow', { session: 'read' });
-    await advance(2300);
-    await slow;
-    // Pinged at 1 s and 2 s though idle since 0.1 s: the request was in flight.
+    await play(session.get('/api/slow', { session: 'read' }));
+    // Pinged at 1 s and 2 s though idle since 0.1 s: the 2.3 s request was in flight.
     expect(pings()).toHaveLength(2);
-    await advance(3000);
+    await advanceTo(created + 6000);
     expect(pings()).toHaveLength(2);
   });
 
@@ -98,8 +100,9 @@ describe('keepalive', () => {
 
   test('dispose() stops it', async () => {
     const session = make({ url: '/api/keepalive', interval: 1000 });
+    const created = Date.now();
     await finish(login(session));
-    await advance(1000);
+    await advanceTo(created + 1000);
     expect(pings()).toHaveLength(1);
     session.dispose();
     await settle();

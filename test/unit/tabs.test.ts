@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ExpiredContext, SessionClient, SessionClientOptions } from '../../src/index.js';
-import { advance, finish, settle, until, useFakeTime } from '../helpers/fake-time.js';
+import { advanceTo, finish, play, settle, until, useFakeTime } from '../helpers/fake-time.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
 import { addNotes, client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 
@@ -99,38 +99,43 @@ describe('one keepalive for all tabs', () => {
   test('only the leader tab pings, and the keepalive moves when the leader closes', async () => {
     useFakeTime();
     const keepalive = { url: '/api/keepalive', interval: 1000 };
-    const leaders: string[] = [];
+    const leaders: Array<{ name: string; at: number }> = [];
     const tabs = ['a', 'b', 'c'].map((name) => {
       const created = tab({ heartbeat: keepalive });
-      created.on('tabs:leader', ({ leader }) => leader && leaders.push(name));
+      created.on('tabs:leader', ({ leader }) => leader && leaders.push({ name, at: Date.now() }));
       return created;
     });
     await finish(login(tabs[0]!));
     await until(() => expect(leaders).toHaveLength(1));
-    await advance(2300);
-    expect(pings()).toBe(2);
     const first = leaders[0]!;
-    tabs[['a', 'b', 'c'].indexOf(first)]!.dispose();
-    await until(() => expect(leaders).toHaveLength(2));
-    expect(leaders[1]).not.toBe(first);
-    // The new leader's first ping is one interval after it took over.
-    await advance(999);
+    await advanceTo(first.at + 2300);
     expect(pings()).toBe(2);
-    await advance(1301);
+    tabs[['a', 'b', 'c'].indexOf(first.name)]!.dispose();
+    await until(() => expect(leaders).toHaveLength(2));
+    const second = leaders[1]!;
+    expect(second.name).not.toBe(first.name);
+    // The new leader's first ping is one interval after it took over.
+    await advanceTo(second.at + 999);
+    expect(pings()).toBe(2);
+    await advanceTo(second.at + 2000);
     expect(pings()).toBe(4);
   });
 });
 
 describe('cross-tab write lock', () => {
   test("two tabs' writes take turns, so none meets the server's lock timeout", async () => {
+    // On fake time, the mock's lock waits included: a loaded machine cannot stretch one hold into a timeout.
+    useFakeTime({ performance: true });
     const a = tab();
     const b = tab();
-    await login(a);
+    await finish(login(a));
     const events = [recordEvents(a), recordEvents(b)];
+    // Each tab lets two writes go; without the cross-tab lock four would wait on the session lock at once, and
+    // the last, behind three holds of 150 ms, would pass the 400 ms lock-wait timeout.
     const writes = [a, b].flatMap((session) =>
-      [1, 2, 3, 4].map(() => session.post('/api/counter?hold=120').json<{ counter: number }>()),
+      [1, 2, 3, 4].map(() => session.post('/api/counter?hold=150').json<{ counter: number }>()),
     );
-    const counters = (await Promise.all(writes)).map((result) => result.counter).sort((x, y) => x - y);
+    const counters = (await play(Promise.all(writes))).map((result) => result.counter).sort((x, y) => x - y);
     expect(counters).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(php.log.filter((entry) => entry.status === 423)).toHaveLength(0);
     expect(events.flat()).not.toContain('lock:retry');
@@ -144,18 +149,19 @@ describe('cross-tab write lock', () => {
     const name = 'session-fetch:http://localhost:3000:PHPSESSID:write';
     void fake.locks.request(name, () => new Promise(() => {})).catch(() => undefined);
     let answered = false;
+    const madeAt = Date.now();
     const write = a
       .post('/api/counter')
       .json()
       .finally(() => {
         answered = true;
       });
-    await advance(199);
+    await advanceTo(madeAt + 199);
     expect(answered).toBe(false);
     expect(fake.locks.steals).toEqual([]);
     // A 0 ms timer set while another fires runs 1 ms later on fake time: the write goes at 200-201 ms, and is
     // answered with no more fake time passing.
-    await advance(2);
+    await advanceTo(madeAt + 201);
     expect(fake.locks.steals).toEqual([name]);
     await expect(finish(write)).resolves.toEqual({ counter: 1 });
   });
@@ -168,6 +174,7 @@ describe('old browsers', () => {
     useFakeTime();
     const a = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
     const b = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
+    const created = Date.now();
     await finish(login(a));
     await finish(b.get('/api/whoami'));
     await finish(login(a));
@@ -175,7 +182,7 @@ describe('old browsers', () => {
     expect(b.session.fingerprint).not.toBe(a.session.fingerprint);
     await expect(finish(b.post('/api/counter').json())).resolves.toEqual({ counter: 1 });
     // Every tab is its own leader: one ping from each per interval.
-    await advance(1000);
+    await advanceTo(created + 1000);
     expect(pings()).toBe(2);
   });
 });
