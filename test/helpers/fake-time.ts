@@ -93,8 +93,10 @@ export const finish = async <T>(promise: Promise<T>, realMs = within(5000)): Pro
 
 /**
  * Awaits `promise` while fake time runs, timer by timer (each step lets real I/O catch up first): for a scenario
- * made of timed steps (locks held, polls, hand-off delays) whose order, not its speed, is under test. Fails when
- * `limitMs` of fake time pass first.
+ * made of timed steps (locks held, polls, hand-off delays) whose order, not its speed, is under test. What travels
+ * over real I/O meanwhile may land later in fake time on a busy machine, so use it only where that cannot change
+ * the outcome; to count timers against a request, wait for the request to arrive (`until`) and then advance.
+ * Fails when `limitMs` of fake time pass first.
  */
 export const play = async <T>(promise: Promise<T>, limitMs = 60_000): Promise<T> => {
   const state = settledFlag(promise);

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { advance, advanceTo, finish, play, settle, useFakeTime } from '../helpers/fake-time.js';
+import { advance, advanceTo, finish, settle, until, useFakeTime } from '../helpers/fake-time.js';
 import { client, login, useMockPhp } from '../helpers/mock-php.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -81,8 +81,13 @@ describe('keepalive', () => {
     const session = make({ url: '/api/keepalive', interval: 1000, idleTimeout: 100 });
     const created = Date.now();
     await finish(login(session));
-    await play(session.get('/api/slow', { session: 'read' }));
-    // Pinged at 1 s and 2 s though idle since 0.1 s: the 2.3 s request was in flight.
+    const slow = session.get('/api/slow', { session: 'read' });
+    // Once the script runs (its 2.3 s timer set), fake time may move.
+    await until(() => expect(php.log.map((entry) => entry.path)).toContain('/api/slow'));
+    const started = Date.now();
+    await advanceTo(started + 2300);
+    await finish(slow);
+    // Pinged at 1 s and 2 s though idle since 0.1 s: the request was in flight.
     expect(pings()).toHaveLength(2);
     await advanceTo(created + 6000);
     expect(pings()).toHaveLength(2);
