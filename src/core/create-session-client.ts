@@ -9,13 +9,12 @@ import {
   normalizeSessionOptions,
   validateSessionOptions,
 } from './normalize-options.js';
-import {
-  type NormalizedSessionOptions,
-  type SessionClientOptions,
-  type SessionOptions,
-  type SessionRequestOptions,
-  sessionOptionKeys,
-  sessionWideKeys,
+import { sessionOptionKeys, sessionWideKeys } from './option-keys.js';
+import type {
+  NormalizedSessionOptions,
+  SessionClientOptions,
+  SessionOptions,
+  SessionRequestOptions,
 } from './options.js';
 import { sendRequest } from './send-request.js';
 import { SessionRuntime } from './session-runtime.js';

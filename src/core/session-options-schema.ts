@@ -15,7 +15,7 @@ import {
   oneOf,
   whole,
 } from './option-checks.js';
-import { fetchOptionKeys, kyOptionKeys } from './options.js';
+import { fetchOptionKeys, kyOptionKeys } from './option-keys.js';
 
 const token = /^[!#$%&'*+.^`|~\w-]+$/;
 const headerName = matches(token, 'must be an HTTP header name');
