@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Each suite is a project so `npm test` can run the ones this machine supports:
-// the unit suite always, the PHP and browser suites when php and Chromium are installed.
+// the unit suite always, the PHP, parity and browser suites when php and Chromium are installed.
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +19,16 @@ export default defineConfig({
         test: {
           name: 'php',
           include: ['test/php/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'parity',
+          include: ['test/parity/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

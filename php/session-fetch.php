@@ -11,11 +11,19 @@
  *     ]);
  *     $_SESSION['user'] = ...;
  *
- * What it does, on top of session_start():
- *   - sends `X-Session-Fp`: the first 16 hex characters of sha256(session_id()) (never the id itself);
- *   - sends `X-Session-Expired: 1` when the browser sent a session id that was not accepted: PHP replaced it
- *     (use_strict_mode=1) or the session it names is empty (use_strict_mode=0 silently adopts unknown ids, so a
- *     marker key, `__sf`, is stored in every session this helper creates: a session without it is new);
+ * Logins and logouts are written the usual way: session_regenerate_id(true) after a successful login,
+ * session_destroy() on logout. The helper decides what to send when PHP sends the headers (after the script ran,
+ * or at its first output), so it sees the final session:
+ *   - `X-Session-Fp`: the first 16 hex characters of sha256(session_id()) of the FINAL id (never the id itself);
+ *   - `X-Session-Expired: 1` when the browser sent a session id that is no longer a session: PHP replaced it
+ *     (use_strict_mode=1), or the session arrived empty (use_strict_mode=0 silently adopts unknown ids, so a marker
+ *     key, `__sf`, is stored in every session the helper keeps: a session without any key is new). A session that
+ *     holds data without the marker was made by a script without the helper (a login page): it is adopted, not
+ *     reported. For an AJAX request that did not log in (the id was not regenerated), the answer then carries no
+ *     Set-Cookie for the session and the replacement session PHP made is destroyed: a late answer to a request
+ *     sent with a dead id can never overwrite the cookie a login set meanwhile. Page loads keep PHP's behaviour.
+ *   - `X-Session-End: 1` when the script destroyed the session (a logout) without starting a new one; the session
+ *     cookie is expired too (session_destroy() alone leaves it);
  *   - turns a session-lock timeout into `423 Locked` + `Retry-After` + `X-Session-Lock: timeout` and exits
  *     before the script runs, without writing the session (which it does not own). Lock timeouts come from
  *       * SessionFetchTimeoutFileHandler (below): a files handler that gives up after a lock-wait timeout,
@@ -27,25 +35,36 @@
  *   - CORS for an allow-list of origins: exact Access-Control-Allow-Origin, Vary: Origin,
  *     Access-Control-Allow-Credentials, Access-Control-Expose-Headers for the protocol headers, and a 204 answer
  *     to the preflight (OPTIONS) with the allowed methods and headers.
+ * The decision uses header_register_callback() and register_shutdown_function(): a script that registers its own
+ * header callback replaces the helper's (the shutdown function still decides, at the end of the script).
  *
  * Functions:
  *   session_fetch_start(array $options = []): bool   session_start() replacement (options below)
  *   session_fetch_regenerate(bool $deleteOld = true): bool
- *                                                  session_regenerate_id() that re-sends X-Session-Fp
+ *                                                  session_regenerate_id() (kept for older code: the helper now
+ *                                                  sends the final id's fingerprint by itself)
  *   session_fetch_destroy(): bool                  logout: session_destroy() + expire the session cookie
+ *   session_fetch_expired(): bool                  whether this request came with a session id that had expired
  *   session_fetch_cors(array $origins, array $options = []): bool
  *                                                  CORS headers only (session_fetch_start calls it for 'cors')
  *   session_fetch_fingerprint(string $id): string  the fingerprint of an id
+ *   session_fetch_is_ajax(): bool                  whether the request looks like fetch/XHR (see 'ajax')
  *   session_fetch_lock_timeout(int $waitedMs = 0): void
  *                                                  for custom handlers: report that the lock was not acquired
  *
  * session_fetch_start() options (all optional):
  *   'protocol'       bool  send the protocol headers (default true; false = plain session_start + lock handling)
+ *   'ajax'           bool|null  treat the request as AJAX (true) or as a page load (false); null (default)
+ *                              detects it: `X-Requested-With: XMLHttpRequest`, `Sec-Fetch-Dest: empty`, or an
+ *                              `Accept` that names JSON and not HTML
+ *   'login'          bool  this script logs users in without session_regenerate_id(): a session it writes to is
+ *                          kept even when the request came with a dead id (default false: only a regenerated id
+ *                          counts as a login, so a write endpoint hit with a dead id is still reported expired)
  *   'ttl'            bool  send X-Session-Ttl (default true)
  *   'lock_wait'      bool  send X-Session-Lock-Wait (default true)
  *   'retry_after'    int   seconds for Retry-After on a lock timeout (default 1)
  *   'exit_on_lock_timeout' bool  answer 423 and exit (default true); false: send the headers, return false
- *   'marker'         string  the $_SESSION key marking sessions created by this helper (default '__sf')
+ *   'marker'         string  the $_SESSION key marking sessions kept by this helper (default '__sf')
  *   'cors'           string[]  allowed page origins (default none: same-origin only)
  *   'cors_methods'   string[]  (default GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS)
  *   'cors_headers'   string[]  (default Cache-Control, Pragma, Content-Type, Accept, X-Requested-With,
@@ -74,6 +93,21 @@ final class SessionFetchState
     /** Milliseconds a handler reports it waited for the lock. */
     public static int $lockWaitedMs = 0;
     public static bool $protocol = true;
+    /** Whether the first session_fetch_start() of this request classified the session. */
+    public static bool $classified = false;
+    /** The request came with a session id that was no longer a session. */
+    public static bool $expired = false;
+    /** session_id() right after the first start: a different id at header time means it was regenerated. */
+    public static string $startId = '';
+    public static bool $ajax = false;
+    public static bool $login = false;
+    public static string $marker = '__sf';
+    public static bool $ttl = true;
+    public static bool $lockWait = true;
+    /** The headers were decided (session_fetch_send_headers runs once). */
+    public static bool $decided = false;
+    /** Milliseconds spent in session_start() (all calls of this request). */
+    public static float $waitedMs = 0.0;
 }
 
 /** The protocol's fingerprint of a session id: first 16 hex characters of sha256(id). */
@@ -89,6 +123,29 @@ function session_fetch_lock_timeout(int $waitedMs = 0): void
     SessionFetchState::$lockWaitedMs = max(SessionFetchState::$lockWaitedMs, $waitedMs);
 }
 
+/** Whether this request came with a session id that was no longer a session (see X-Session-Expired). */
+function session_fetch_expired(): bool
+{
+    return SessionFetchState::$expired;
+}
+
+/**
+ * Whether the request looks like fetch/XHR rather than a page load: `X-Requested-With: XMLHttpRequest` (jQuery,
+ * session-fetch), `Sec-Fetch-Dest: empty` (fetch and XHR in current browsers), or an `Accept` that names JSON and
+ * not HTML.
+ */
+function session_fetch_is_ajax(): bool
+{
+    if (strcasecmp((string) ($_SERVER['HTTP_X_REQUESTED_WITH'] ?? ''), 'XMLHttpRequest') === 0) {
+        return true;
+    }
+    if (strcasecmp((string) ($_SERVER['HTTP_SEC_FETCH_DEST'] ?? ''), 'empty') === 0) {
+        return true;
+    }
+    $accept = strtolower((string) ($_SERVER['HTTP_ACCEPT'] ?? ''));
+    return str_contains($accept, 'json') && !str_contains($accept, 'html');
+}
+
 /**
  * CORS for an allow-list of page origins. Answers the preflight (OPTIONS) itself with 204 and exits.
  * Returns true when the request's origin is allowed.
@@ -102,7 +159,7 @@ function session_fetch_cors(array $origins, array $options = []): bool
     }
     header('Access-Control-Allow-Origin: ' . $origin);
     header('Access-Control-Allow-Credentials: true');
-    header('Access-Control-Expose-Headers: X-Session-Fp, X-Session-Expired, X-Session-Lock, X-Session-Ttl, X-Session-Lock-Wait, Retry-After');
+    header('Access-Control-Expose-Headers: X-Session-Fp, X-Session-Expired, X-Session-End, X-Session-Lock, X-Session-Ttl, X-Session-Lock-Wait, Retry-After');
     if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'OPTIONS' && isset($_SERVER['HTTP_ACCESS_CONTROL_REQUEST_METHOD'])) {
         $methods = $options['cors_methods'] ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
         $headers = $options['cors_headers'] ?? ['Cache-Control', 'Pragma', 'Content-Type', 'Accept', 'X-Requested-With', 'X-CSRF-TOKEN', 'X-XSRF-TOKEN'];
@@ -113,14 +170,6 @@ function session_fetch_cors(array $origins, array $options = []): bool
         exit;
     }
     return true;
-}
-
-/** Sends X-Session-Fp for the current session id. */
-function session_fetch_send_fingerprint(): void
-{
-    if (SessionFetchState::$protocol && session_id() !== '' && !headers_sent()) {
-        header('X-Session-Fp: ' . session_fetch_fingerprint(session_id()));
-    }
 }
 
 /** Answers the lock timeout: 423, Retry-After, X-Session-Lock: timeout. Writes nothing. */
@@ -149,11 +198,15 @@ function session_fetch_answer_lock_timeout(array $options, float $waitedMs): voi
  */
 function session_fetch_start(array $options = []): bool
 {
-    $own = ['protocol', 'ttl', 'lock_wait', 'retry_after', 'exit_on_lock_timeout', 'marker', 'cors', 'cors_methods', 'cors_headers'];
+    $own = ['protocol', 'ajax', 'login', 'ttl', 'lock_wait', 'retry_after', 'exit_on_lock_timeout', 'marker', 'cors', 'cors_methods', 'cors_headers'];
     $startOptions = array_diff_key($options, array_flip($own));
     $protocol = (bool) ($options['protocol'] ?? true);
     $marker = (string) ($options['marker'] ?? '__sf');
     SessionFetchState::$protocol = $protocol;
+    SessionFetchState::$marker = $marker;
+    SessionFetchState::$ttl = (bool) ($options['ttl'] ?? true);
+    SessionFetchState::$lockWait = (bool) ($options['lock_wait'] ?? true);
+    SessionFetchState::$login = SessionFetchState::$login || !empty($options['login']);
     SessionFetchState::$lockTimeout = false;
     SessionFetchState::$lockWaitedMs = 0;
 
@@ -183,6 +236,7 @@ function session_fetch_start(array $options = []): bool
         restore_error_handler();
     }
     $waitedMs = (hrtime(true) - $startedAt) / 1e6;
+    SessionFetchState::$waitedMs += $waitedMs;
 
     if (SessionFetchState::$lockTimeout) {
         session_fetch_answer_lock_timeout($options, $waitedMs);
@@ -195,13 +249,32 @@ function session_fetch_start(array $options = []): bool
     if (!$started) {
         return false;
     }
+    if (!$protocol) {
+        return true;
+    }
 
-    $readOnly = !empty($startOptions['read_and_close']);
-    $isNew = !isset($_SESSION[$marker]);
-    $expired = $sent !== null && (session_id() !== $sent || $isNew);
-    if ($isNew) {
-        if ($readOnly) {
-            // A read_and_close start cannot store the marker: open the (new) session for writing once.
+    $first = !SessionFetchState::$classified;
+    if ($first) {
+        // Expired: PHP replaced the id it was sent (strict mode, or an invalid id), or the session arrived without
+        // any key (strict mode off adopts unknown ids as empty sessions). Data without the marker: adopted below.
+        SessionFetchState::$classified = true;
+        SessionFetchState::$expired = $sent !== null && (session_id() !== $sent || $_SESSION === []);
+        SessionFetchState::$startId = session_id();
+        $ajax = $options['ajax'] ?? null;
+        SessionFetchState::$ajax = $ajax === null ? session_fetch_is_ajax() : (bool) $ajax;
+        if (!headers_sent()) {
+            // Decide when the headers go out, or at the end of the script, whichever comes first: a script with no
+            // output has its headers sent only after PHP closed the session (session_id() is '' by then).
+            header_register_callback('session_fetch_send_headers');
+            register_shutdown_function('session_fetch_send_headers');
+        }
+    }
+    // An expired AJAX request keeps its replacement session unmarked: unless the script logs in, it is dropped
+    // when the headers go out (session_fetch_send_headers).
+    $dropUnlessLogin = SessionFetchState::$expired && SessionFetchState::$ajax;
+    if (!isset($_SESSION[$marker]) && !$dropUnlessLogin) {
+        if (!empty($startOptions['read_and_close'])) {
+            // A read_and_close start cannot store the marker: open the session for writing once.
             $again = $startOptions;
             unset($again['read_and_close']);
             if (session_start($again)) {
@@ -212,35 +285,144 @@ function session_fetch_start(array $options = []): bool
             $_SESSION[$marker] = time();
         }
     }
-
-    if ($protocol && !headers_sent()) {
-        session_fetch_send_fingerprint();
-        if ($expired) {
-            header('X-Session-Expired: 1');
-        }
-        if ($options['ttl'] ?? true) {
-            header('X-Session-Ttl: ' . (int) ini_get('session.gc_maxlifetime'));
-        }
-        if ($options['lock_wait'] ?? true) {
-            header('X-Session-Lock-Wait: ' . (int) round($waitedMs));
-        }
-    }
     return true;
 }
 
-/** session_regenerate_id() that keeps the marker and re-sends X-Session-Fp for the new id. */
+/** Whether the script logged in: it regenerated the id, or (with 'login' => true) wrote to the session. */
+function session_fetch_logged_in(): bool
+{
+    $id = session_id();
+    if ($id !== '' && $id !== SessionFetchState::$startId) {
+        return true;
+    }
+    $data = $_SESSION ?? [];
+    unset($data[SessionFetchState::$marker]);
+    return SessionFetchState::$login && $data !== [];
+}
+
+/**
+ * The Set-Cookie header lines for the session cookie (`true`) or for every other cookie (`false`), as sent by
+ * header() and PHP's session module.
+ */
+function session_fetch_cookie_lines(bool $session): array
+{
+    $prefix = 'set-cookie: ' . strtolower(session_name()) . '=';
+    return array_values(array_filter(
+        headers_list(),
+        static fn (string $line) => stripos($line, 'set-cookie:') === 0
+            && (str_starts_with(strtolower($line), $prefix) === $session),
+    ));
+}
+
+/** Removes the Set-Cookie lines of the session cookie, keeping the app's other cookies. */
+function session_fetch_remove_session_cookie(): void
+{
+    $others = session_fetch_cookie_lines(false);
+    header_remove('Set-Cookie');
+    foreach ($others as $line) {
+        header($line, false);
+    }
+}
+
+/** Whether the answer already expires the session cookie (session_fetch_destroy() or the script's setcookie). */
+function session_fetch_deleting_cookie(): bool
+{
+    foreach (session_fetch_cookie_lines(true) as $line) {
+        if (preg_match('/=deleted;|=;|max-age=0|expires=thu, 01[ -]jan[ -]1970/i', $line) === 1) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** Expires the session cookie in the browser (session_destroy() alone leaves it). */
+function session_fetch_expire_cookie(): void
+{
+    $params = session_get_cookie_params();
+    $cookie = [
+        'expires' => 1,
+        'path' => $params['path'],
+        'domain' => $params['domain'],
+        'secure' => $params['secure'],
+        'httponly' => $params['httponly'],
+    ];
+    if (($params['samesite'] ?? '') !== '') {
+        $cookie['samesite'] = $params['samesite'];
+    }
+    setcookie(session_name(), '', $cookie);
+}
+
+/**
+ * The header callback (and shutdown function): decides, with the script's final session, what the answer says
+ * about it (the decision table is in docs/protocol.md). Runs once: when the headers go out during the script, or
+ * at its end, before PHP closes the session.
+ */
+function session_fetch_send_headers(): void
+{
+    if (SessionFetchState::$decided || SessionFetchState::$lockTimeout || headers_sent()) {
+        return; // decided already, or a lock timeout answered 423 (session_fetch_answer_lock_timeout)
+    }
+    SessionFetchState::$decided = true;
+    header_remove('X-Session-Fp');
+    $id = session_id();
+    $active = session_status() === PHP_SESSION_ACTIVE;
+    if (SessionFetchState::$lockWait) {
+        header('X-Session-Lock-Wait: ' . (int) round(SessionFetchState::$waitedMs));
+    }
+
+    if ($id === '') {
+        // The script destroyed the session and started none: a logout. Expire the cookie unless the script did.
+        if (!session_fetch_deleting_cookie()) {
+            session_fetch_remove_session_cookie();
+            session_fetch_expire_cookie();
+        }
+        header('X-Session-End: 1');
+        return;
+    }
+
+    if (session_fetch_cookie_lines(true) !== [] && session_fetch_deleting_cookie()) {
+        // The script expired the cookie, then started a session again (which PHP may not send): send its id.
+        session_fetch_remove_session_cookie();
+        $params = session_get_cookie_params();
+        unset($params['lifetime']);
+        setcookie(session_name(), $id, $params + ['expires' => 0]);
+    }
+
+    $expired = SessionFetchState::$expired && !session_fetch_logged_in();
+    if ($expired && SessionFetchState::$ajax) {
+        // Never hand out the replacement session: a late answer would overwrite the cookie of a login made
+        // meanwhile. Drop it (nothing of it is kept) and send no session cookie.
+        if ($active) {
+            $_SESSION = [];
+            session_destroy();
+        }
+        session_fetch_remove_session_cookie();
+        header('X-Session-Expired: 1');
+        return;
+    }
+
+    if ($active && !isset($_SESSION[SessionFetchState::$marker])) {
+        // A kept session always carries the marker (a login may have emptied $_SESSION first).
+        $_SESSION[SessionFetchState::$marker] = time();
+    }
+    header('X-Session-Fp: ' . session_fetch_fingerprint($id));
+    if ($expired) {
+        header('X-Session-Expired: 1');
+    }
+    if (SessionFetchState::$ttl) {
+        header('X-Session-Ttl: ' . (int) ini_get('session.gc_maxlifetime'));
+    }
+}
+
+/** session_regenerate_id(); kept for older code (the helper sends the final id's fingerprint by itself). */
 function session_fetch_regenerate(bool $deleteOld = true): bool
 {
-    $ok = session_regenerate_id($deleteOld);
-    if ($ok) {
-        session_fetch_send_fingerprint();
-    }
-    return $ok;
+    return session_regenerate_id($deleteOld);
 }
 
 /**
  * Logout: empties and destroys the session and expires the session cookie (session_destroy() sends no
- * Set-Cookie). The response carries no X-Session-Fp: there is no session any more.
+ * Set-Cookie). The response carries `X-Session-End: 1` and no X-Session-Fp: there is no session any more.
  */
 function session_fetch_destroy(): bool
 {
@@ -248,22 +430,10 @@ function session_fetch_destroy(): bool
         return false;
     }
     $_SESSION = [];
-    $params = session_get_cookie_params();
-    $name = session_name();
     $ok = session_destroy();
     if (!headers_sent()) {
-        header_remove('X-Session-Fp');
-        $cookie = [
-            'expires' => 1,
-            'path' => $params['path'],
-            'domain' => $params['domain'],
-            'secure' => $params['secure'],
-            'httponly' => $params['httponly'],
-        ];
-        if (($params['samesite'] ?? '') !== '') {
-            $cookie['samesite'] = $params['samesite'];
-        }
-        setcookie($name, '', $cookie);
+        session_fetch_remove_session_cookie();
+        session_fetch_expire_cookie();
     }
     return $ok;
 }

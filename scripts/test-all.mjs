@@ -25,6 +25,17 @@ const suites = [
     ],
   },
   {
+    // The mock engine against real php-fpm (files and Redis).
+    name: 'parity',
+    needs: [
+      {
+        ok: () => onPath('php-fpm8.2') && onPath('nginx') && onPath('redis-server'),
+        what: 'php-fpm, nginx and redis',
+        how: `${install} php8.2-cli php8.2-fpm nginx-light redis-server php8.2-redis`,
+      },
+    ],
+  },
+  {
     name: 'e2e',
     needs: [
       { ok: () => existsSync('/usr/bin/chromium'), what: 'Chromium', how: `${install} chromium` },

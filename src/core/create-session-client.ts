@@ -19,6 +19,7 @@ import type {
 import { sendRequest } from './send-request.js';
 import { SessionRuntime } from './session-runtime.js';
 import type { SimulatedFault } from './simulated-faults.js';
+import { warnWithoutOrigin } from './warn-no-origin.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
 
@@ -113,7 +114,9 @@ export const createSessionClient = (options: SessionClientOptions = {}): Session
   const { session, ky: kyOptions } = splitOptions(raw as SessionClientOptions);
   // Tabs share the browser's cookie jar; a client with its own fetch (a mock, a node cookie jar) may not.
   const sessionWide = session.tabs === undefined && kyOptions.fetch ? { ...session, tabs: false } : session;
-  const runtime = new SessionRuntime(normalizeSessionOptions(sessionWide), kyOptions.fetch as typeof fetch);
+  const normalized = normalizeSessionOptions(sessionWide);
+  warnWithoutOrigin(normalized);
+  const runtime = new SessionRuntime(normalized, kyOptions.fetch as typeof fetch);
   const client = buildClient(runtime, session, kyOptions);
   startLifecycle(runtime, (url, options) => client.request(url, options));
   return client;

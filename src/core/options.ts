@@ -33,9 +33,9 @@ export type ExpiredContext = {
   /** How many requests are waiting for the decision (held or come back expired), as of when it is read. */
   readonly waiting: number;
   /**
-   * Aborted when the session is resumed in another tab (a re-login there, seen through the cross-tab channel):
-   * the held requests are then sent at once and the value this handler resolves is ignored. Close the login
-   * dialog on it: `context.signal.addEventListener('abort', closeDialog)`.
+   * Aborted when this tab is no longer the one to ask: the session was resumed or given up in another tab, or the
+   * user switched to another tab of the app, which shows the login instead. The value this handler resolves is
+   * then ignored. Close the login dialog on it: `context.signal.addEventListener('abort', closeDialog)`.
    */
   signal: AbortSignal;
 };
@@ -175,10 +175,16 @@ export type SessionOptions = {
   /** An extra expiry test (e.g. WordPress's `0`), given the response headers and status. @default undefined */
   isExpired?: (response: Response) => boolean;
   /**
-   * Called once when the session expires, however many requests are waiting. Resolve `'resume'` after logging in
-   * again (held requests are then sent, and those that came back expired replayed, in order) or `'give-up'` (they
-   * all reject with SessionExpiredError). Requests made from here must not wait for themselves: mark the login
-   * request `rotatesSession: true`, or use `session: 'none'`.
+   * Called once per expiry, however many requests and tabs are waiting: in one tab of the session, one the user
+   * can see. It starts once the requests sent with the dead id are back (or, past 750 ms, aborted to be sent
+   * again). Resolve `'resume'` after logging in again (held requests are then sent, and those that came back
+   * expired replayed, in order) or `'give-up'` (they all reject with SessionExpiredError).
+   *
+   * Log in any way: through the client (marked `rotatesSession` or not), jQuery's `$.post` with the adapter, a
+   * fetch routed by installFetch, a plain fetch or a form the client never sees. The requests the page makes while
+   * this runs are sent one at a time; an answer that shows a new session ends the expiry for every tab at once (the
+   * value resolved here is then ignored). A request to `loginUrl` refused by the server (a wrong password) comes
+   * back to the app instead of waiting for the decision.
    * @default undefined (expired requests reject with SessionExpiredError)
    * @example onExpired: async () => (await showLoginDialog()) ? 'resume' : 'give-up'
    */
@@ -271,8 +277,9 @@ export type SessionRequestOptions = KyOptions & {
   session?: SessionMode;
   /**
    * This request rotates the session id (login, privilege change): it waits for the session requests in flight,
-   * runs alone, and the ones after it wait until it completes. It is also let through while the session is held
-   * for expiry, so `onExpired` can log in.
+   * runs alone, and the ones after it wait until it completes, so no request of this tab meets the new id with the
+   * old one. A refusal (401) is a failed login for the app, never an expiry. While a session is expired it is let
+   * through in any tab, even outside `onExpired`.
    * @default false
    */
   rotatesSession?: boolean;

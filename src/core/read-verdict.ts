@@ -78,7 +78,9 @@ const expired = (
   // A failed login goes back to the app as it is; the id its answer may carry is no session of the user's.
   if (login) return 'ok';
   if (stale && store.state.status === 'active') return 'stale-expired';
-  store.expire(snapshot(state.record), fromHeader);
+  // The expired state keeps the dead session's fingerprint: one the answer names (a strict-mode replacement) is
+  // no session of the user's, and other tabs must recognise the expiry as theirs.
+  store.expire(snapshot(state.record));
   // The ids this answer brings (a strict-mode replacement, in the header or the cookie) belong to the expiry.
   const { expiry } = runtime;
   expiry.markDead(fromHeader);

@@ -55,7 +55,7 @@ export const sendRequest = (
   const record: RequestRecord = {
     id: runtime.nextId(),
     method,
-    url: url?.href ?? String(input),
+    url: url ? withSearchParams(url, kyRequestOptions.searchParams) : String(input),
     mode: origin ? mode : 'none',
     foreign: !origin,
     rotatesSession,
@@ -179,4 +179,16 @@ const track = (
     },
   );
   return promise;
+};
+
+/** The URL as sent, with ky's `searchParams` (which ky adds itself), for the request's record and events. */
+const withSearchParams = (url: { href: string }, searchParams: KyOptions['searchParams']): string => {
+  if (searchParams === undefined || searchParams === null) return url.href;
+  const added = new URL(url.href);
+  const entries =
+    typeof searchParams === 'string' || searchParams instanceof URLSearchParams || Array.isArray(searchParams)
+      ? new URLSearchParams(searchParams as string)
+      : Object.entries(searchParams).filter(([, value]) => value !== undefined);
+  for (const [name, value] of entries) added.searchParams.append(name, String(value));
+  return added.href;
 };

@@ -36,7 +36,9 @@ export const verifySession = async (runtime: SessionRuntime, url: string, method
   }
   const fromHeader = parseFingerprintHeader(response.headers.get(options.protocol.fingerprint));
   if (await detectExpiry(request, response, options)) {
-    store.expire(undefined, fromHeader);
+    // The dead session's fingerprint stays; an id the answer names is a replacement, not the user's session.
+    store.expire(undefined);
+    runtime.expiry.markDead(fromHeader);
     return;
   }
   store.batch(() => {

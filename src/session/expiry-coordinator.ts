@@ -166,7 +166,11 @@ export class ExpiryCoordinator {
       this.#finish(episode, outcome);
       return;
     }
+    // This tab had not seen the expiry yet, but may have requests out with the dead id: another tab's login is
+    // their decision too (a replay when they come back expired), not a reason to prompt again.
+    this.#last = { outcome, epoch: this.store.epoch };
     if (outcome.decision === 'resume' && this.store.state.status === 'expired') this.store.resume();
+    else this.store.nextEpoch();
     this.queue().pump();
   }
 

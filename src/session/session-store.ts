@@ -147,6 +147,11 @@ export class SessionStore {
     this.#emit('session:rotate', previous, request);
   }
 
+  /** Requests sent from now on belong to a new attempt at the session (another tab decided an expiry). */
+  nextEpoch(): void {
+    this.#epoch++;
+  }
+
   /** onExpired gave up. Requests sent from now on belong to a new attempt at the session. */
   giveUp(): void {
     this.#epoch++;

@@ -23,7 +23,7 @@ export type {
   ResolvedPhpServerOptions,
   SessionInfo,
 } from './engine/options.js';
-export type { Php, SetCookieOptions } from './engine/php-script.js';
+export type { Php, PhpStartOptions, SetCookieOptions } from './engine/php-script.js';
 export type { RouteScript } from './engine/router.js';
 export { cleanCookieHeader, toMswHandlers } from './msw.js';
 export { toNodeListener } from './node-http.js';

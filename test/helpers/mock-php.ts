@@ -25,7 +25,7 @@ export const clearCookies = (): void => {
  * through happy-dom's fetch, so cookies behave as in a browser. `sent` lists every request msw saw.
  */
 export const useMockPhp = (options: PhpServerOptions = {}, extra: Record<string, PhpServer> = {}) => {
-  const php = installDemoRoutes(createPhpServer(options));
+  const php = installDemoRoutes(createPhpServer({ strictMode: true, ...options }));
   const sent: Request[] = [];
   const server = setupServer(
     ...toMswHandlers(php, { baseUrl: pageOrigin }),

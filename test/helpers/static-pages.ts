@@ -32,7 +32,9 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { type PhpServer, type PhpServerOptions, phpAppDir, startPhpServer } from './php-server.js';
 
-export const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository (SESSION_FETCH_REPO overrides, for the benchmarks' bundles, which live elsewhere). */
+export const repoDir =
+  process.env.SESSION_FETCH_REPO ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const pagesDir = join(repoDir, 'test/e2e/pages');
 
 /** Where the e2e bundles are built: a private copy of dist/, so the run never rewrites the shared dist/. */

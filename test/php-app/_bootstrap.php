@@ -4,6 +4,7 @@
 //   SF_LOCK_TIMEOUT_MS = lock-wait timeout of the timeout handler (default 1000)
 //   SF_PROTOCOL = 1 | 0                    protocol headers on/off (?protocol=0|1 overrides per request)
 //   SF_CORS = comma-separated allowed origins
+// ?ajax=1|0 overrides the helper's AJAX detection for one request.
 declare(strict_types=1);
 
 require __DIR__ . '/../../php/session-fetch.php';
@@ -25,6 +26,9 @@ function app_protocol(): bool
 function app_start(array $options = []): bool
 {
     $cors = array_values(array_filter(explode(',', (string) getenv('SF_CORS'))));
+    if (isset($_GET['ajax'])) {
+        $options += ['ajax' => $_GET['ajax'] !== '0'];
+    }
     return session_fetch_start($options + ['protocol' => app_protocol(), 'cors' => $cors]);
 }
 

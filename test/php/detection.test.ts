@@ -83,12 +83,9 @@ describe.skipIf(!shouldRunPhpSuite())('session detection against php-fpm', () =>
             // A 200 with no marker cannot be told from a live session.
             expect(whoami).toBe('resolved');
             expect(k.count('session:expire')).toBe(0);
-            if (source === 'cookie' && combo.strictMode) {
-              // MISMATCH (reported): strict mode replaced the unknown id; without the protocol the client takes
-              // the new cookie for a rotation of the same session, not for a new session after expiry.
-              expect(k.count('session:rotate')).toBe(2);
-              expect(k.client.session).toMatchObject({ status: 'active', rotations: 2 });
-            } else if (source === 'cookie') {
+            // (With strict mode on, the id PHP hands out in place of the dead one is another story: see the
+            // test.fails below.)
+            if (source === 'cookie' && !combo.strictMode) {
               expect(k.client.session).toMatchObject({ status: 'active', rotations: 1 });
             }
           }
@@ -103,6 +100,29 @@ describe.skipIf(!shouldRunPhpSuite())('session detection against php-fpm', () =>
       });
     }
   }
+
+  // A real limitation, kept as the behaviour we want: without the protocol, the client sees only a new readable
+  // cookie on a 200 answer. A login's rotation and strict mode's replacement of a dead id look the same from there,
+  // so the replacement is counted as a rotation of the user's session. X-Session-Expired (the helper) tells them
+  // apart; the protocol-on rows above show it.
+  test.fails('with strict mode on, a readable cookie and no protocol, the id PHP hands out after a logout elsewhere is seen as an expiry, not a rotation', async () => {
+    const server = servers[2]!;
+    const k = phpClient(server);
+    const restore = installDocumentCookie(k.jar);
+    try {
+      await k.client.get('whoami.php?protocol=0').json();
+      await k.client.post('login.php?protocol=0', { rotatesSession: true }).json();
+      expect(k.count('session:rotate')).toBe(1);
+      const other = createCookieJarFetch(server.origin);
+      other.jar.set('PHPSESSID', k.jar.get('PHPSESSID')!);
+      await other(`${server.url}/logout.php?cookie=0`);
+      await expiredReason(k.client.get('whoami.php?protocol=0').json());
+      expect(k.count('session:rotate')).toBe(1);
+      expect(k.count('session:expire')).toBe(1);
+    } finally {
+      restore();
+    }
+  });
 
   test('a 302 to /login.php (fetch follows it) is an expiry: login-redirect', async () => {
     const server = servers[0]!;
@@ -158,29 +178,30 @@ describe.skipIf(!shouldRunPhpSuite())('session detection against php-fpm', () =>
     const other = createCookieJarFetch(server.origin);
     other.jar.set('PHPSESSID', k.jar.get('PHPSESSID')!);
     await other(`${server.url}/logout.php?cookie=0`);
-    await expiredReason(k.client.get('whoami.php').json());
+    const dead = k.jar.get('PHPSESSID');
+    expect(await expiredReason(k.client.get('whoami.php').json())).toBe('SessionExpiredError');
     expect(k.client.session.status).toBe('expired');
-    // The anonymous session PHP handed out in its place is not the user's session coming back.
-    await k.client.get('whoami.php').json();
+    // The helper hands out no anonymous session to an AJAX request in its place: the browser keeps the dead
+    // cookie, and the next request is expired as well.
+    expect(k.jar.get('PHPSESSID')).toBe(dead);
+    expect(await expiredReason(k.client.get('whoami.php').json())).toBe('SessionExpiredError');
     expect(k.client.session.status).toBe('expired');
     await k.client.post('login.php', { rotatesSession: true }).json();
     expect(k.client.session).toMatchObject({ status: 'active', fingerprint: fp(k.jar.get('PHPSESSID')!) });
     expect(k.count('session:start')).toBe(2);
   });
 
-  test('after a logout that deletes the cookie, the next new session is reported as a rotation', async () => {
-    // Observed behaviour (reported): logout.php answers without X-Session-Fp and deletes the cookie; the next
-    // request starts a fresh session, which the client counts as a rotation of the old one.
+  // logout.php answers `X-Session-End: 1` (and deletes the cookie): the session ended, and the next is a new one.
+  test('after a logout that deletes the cookie, the session has ended and the next one is a new session', async () => {
     const k = phpClient(servers[0]!);
     await k.client.post('login.php', { rotatesSession: true });
     await k.client.post('logout.php');
-    expect(k.client.session.status).toBe('active');
+    expect(k.client.session.status).toBe('ended');
     const before = k.client.session.fingerprint;
     await k.client.get('whoami.php');
     expect(k.client.session.fingerprint).not.toBe(before);
-    // login (the first request) started the session; the fresh session after logout is a "rotation".
-    expect(k.count('session:start')).toBe(1);
-    expect(k.count('session:rotate')).toBe(1);
+    expect(k.count('session:start')).toBe(2);
+    expect(k.count('session:rotate')).toBe(0);
     expect(k.count('session:expire')).toBe(0);
   });
 });

@@ -35,7 +35,7 @@ describe.skipIf(!shouldRunPhpSuite())('php/session-fetch.php against php-fpm', (
     expect(f.jar.received[0]).toBe(`PHPSESSID=${id}; path=/`);
   });
 
-  test('session_fetch_regenerate re-sends X-Session-Fp for the new id', async () => {
+  test('session_fetch_regenerate, kept for older code, still sends X-Session-Fp of the new id', async () => {
     const f = createCookieJarFetch(servers.files!.origin);
     await f(`${servers.files!.url}/whoami.php`);
     const before = f.jar.get('PHPSESSID')!;
@@ -46,7 +46,7 @@ describe.skipIf(!shouldRunPhpSuite())('php/session-fetch.php against php-fpm', (
     expect(response.headers.getSetCookie()).toEqual([`PHPSESSID=${after}; path=/`]);
   });
 
-  test('an unknown id is marked expired with strict mode off (adopted) and on (replaced)', async () => {
+  test('a page load with an unknown id is marked expired with strict mode off (adopted) and on (replaced)', async () => {
     for (const server of [servers.files!, servers.strict!]) {
       const f = createCookieJarFetch(server.origin);
       f.jar.set('PHPSESSID', 'unknownsessionid0123456789');
@@ -62,6 +62,19 @@ describe.skipIf(!shouldRunPhpSuite())('php/session-fetch.php against php-fpm', (
     }
   });
 
+  test('a script with no output (a 204 keepalive) keeps its session: the fingerprint, no X-Session-End, no cookie', async () => {
+    // Its headers go out only after PHP closed the session, when session_id() is '' already.
+    const f = createCookieJarFetch(servers.files!.origin);
+    await f(`${servers.files!.url}/login.php`, { method: 'POST' });
+    const id = f.jar.get('PHPSESSID')!;
+    const ping = await f(`${servers.files!.url}/keepalive.php`);
+    expect(ping.status).toBe(204);
+    expect(ping.headers.get('x-session-end')).toBeNull();
+    expect(ping.headers.get('x-session-fp')).toBe(fp(id));
+    expect(ping.headers.getSetCookie()).toEqual([]);
+    expect(f.jar.get('PHPSESSID')).toBe(id);
+  });
+
   test('a read_and_close start of a new session stores the marker, so the next request is not called expired', async () => {
     const f = createCookieJarFetch(servers.files!.origin);
     await f(`${servers.files!.url}/read.php`);
@@ -69,12 +82,14 @@ describe.skipIf(!shouldRunPhpSuite())('php/session-fetch.php against php-fpm', (
     expect(next.headers.get('x-session-expired')).toBeNull();
   });
 
-  test('logout destroys the session and expires the cookie; the destroyed id is then reported expired', async () => {
+  test('session_fetch_destroy ends the session (X-Session-End) and expires the cookie; the destroyed id is then reported expired', async () => {
     const f = createCookieJarFetch(servers.strict!.origin);
     await f(`${servers.strict!.url}/login.php`, { method: 'POST' });
     const id = f.jar.get('PHPSESSID')!;
     const response = await f(`${servers.strict!.url}/logout.php`);
     expect(response.headers.get('x-session-fp')).toBeNull();
+    expect(response.headers.get('x-session-end')).toBe('1');
+    expect(response.headers.getSetCookie()).toHaveLength(1);
     expect(response.headers.getSetCookie()[0]).toMatch(
       /^PHPSESSID=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0; path=\/; HttpOnly; SameSite=Lax$/,
     );
@@ -100,7 +115,7 @@ describe.skipIf(!shouldRunPhpSuite())('php/session-fetch.php against php-fpm', (
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
     expect(allowed.headers.get('vary')).toMatch(/Origin/);
     expect(allowed.headers.get('access-control-expose-headers')).toBe(
-      'X-Session-Fp, X-Session-Expired, X-Session-Lock, X-Session-Ttl, X-Session-Lock-Wait, Retry-After',
+      'X-Session-Fp, X-Session-Expired, X-Session-End, X-Session-Lock, X-Session-Ttl, X-Session-Lock-Wait, Retry-After',
     );
     const other = await fetch(url, { headers: { origin: 'http://evil.test' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();

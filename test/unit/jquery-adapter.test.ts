@@ -22,6 +22,11 @@ const { php, sent, server } = useMockPhp({ lockWaitTimeoutMs: 200 }, { [otherOri
 
 addNotes(php, (notes) => ({ saved: notes.length }));
 const holder = addLockHolder(php);
+php.route('POST', '/api/destroy', async ({ session_start, session_destroy }) => {
+  await session_start();
+  session_destroy();
+  return { loggedOut: true };
+});
 
 const runs = (path: string) => php.log.filter((entry) => entry.path === path && entry.executed);
 const login = (session: SessionClient) =>
@@ -164,6 +169,21 @@ describe.each([
     expect(cb.complete).toHaveBeenCalledTimes(1);
     expect(seen.done).toHaveBeenCalledTimes(1);
     expect(seen.fail).not.toHaveBeenCalled();
+  });
+
+  test('a logout marked endsSession in $.ajax settings ends the session instead of expiring it', async () => {
+    const onExpired = vi.fn(async () => 'give-up' as const);
+    const session = client({ onExpired });
+    const events: string[] = [];
+    session.on('session:end', () => events.push('end'));
+    session.on('session:expire', () => events.push('expire'));
+    adapter = installJQuery($, session);
+    await $.ajax({ url: '/api/login', type: 'POST', data: { user: 'ada' }, rotatesSession: true });
+    // A logout script that destroys the session but leaves the cookie: only the mark tells a logout.
+    await $.ajax({ url: '/api/destroy', type: 'POST', endsSession: true });
+    expect(session.session.status).toBe('ended');
+    expect(events).toEqual(['end']);
+    expect(onExpired).not.toHaveBeenCalled();
   });
 
   test('when onExpired gives up, error fires once with 401 and the SessionExpiredError', async () => {

@@ -2,7 +2,6 @@
 import { describe, expect, test } from 'vitest';
 import { settle } from '../helpers/fake-time.js';
 import { createGates } from '../helpers/gates.js';
-import { addLockHolder } from '../helpers/mock-lock-holder.js';
 import { addGatedLogin, client, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 
 // use_strict_mode=1: a request with a regenerated-away id gets a new, empty session.
@@ -10,7 +9,14 @@ const { php } = useMockPhp({ strictMode: true });
 
 // Each slow step waits at a gate the test opens, so the windows these tests are about stay open on a busy machine.
 const logins = addGatedLogin(php);
-const writes = addLockHolder(php, '/api/slow-write');
+// A write by a script without the helper (which would send no cookie with that answer): plain session_start().
+const plainWrites = createGates('/api/plain-counter');
+php.route('POST', '/api/plain-counter', async ({ session_start, $_SESSION }) => {
+  await session_start({ protocol: false });
+  $_SESSION.counter = Number($_SESSION.counter ?? 0) + 1;
+  await plainWrites.pass();
+  return { counter: $_SESSION.counter };
+});
 // A read that releases the lock at once and answers when its gate opens, with the id it was sent.
 const reads = createGates('/api/slow-read');
 php.route('GET', '/api/slow-read', async ({ session_start }) => {
@@ -50,12 +56,12 @@ describe('rotation barrier', () => {
     const login = session.post('/api/gated-login');
     await regenerated.reached;
     // Old cookie, old id: PHP (use_strict_mode) answers with a third id whose cookie lands after the login's.
-    const onServer = writes.arm();
-    const write = session.post('/api/slow-write');
-    await onServer.held;
+    const onServer = plainWrites.arm();
+    const write = session.post('/api/plain-counter');
+    await onServer.reached;
     regenerated.open();
     await login;
-    onServer.release();
+    onServer.open();
     await write;
     expect(await session.get('/api/whoami').json()).toMatchObject({ loggedIn: false });
   });

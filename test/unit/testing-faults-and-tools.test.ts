@@ -179,17 +179,17 @@ describe('inspection', () => {
 });
 
 describe('SessionLocks', () => {
-  it('serves waiters in the order they poll, not the order they came', async () => {
+  it('with a lock-wait timeout, serves waiters in the order they poll, not the order they came', async () => {
     let call = 0;
     const locks = new SessionLocks(() => (call++ === 0 ? 60 : 2));
-    const first = await locks.acquire('id', null);
+    const first = await locks.acquire('id', 1_000);
     const order: string[] = [];
-    const early = locks.acquire('id', null).then((lock) => {
+    const early = locks.acquire('id', 1_000).then((lock) => {
       order.push('early');
       lock.release();
     });
     await sleep(5);
-    const late = locks.acquire('id', null).then((lock) => {
+    const late = locks.acquire('id', 1_000).then((lock) => {
       order.push('late');
       lock.release();
     });
@@ -197,5 +197,41 @@ describe('SessionLocks', () => {
     first.release();
     await Promise.all([early, late]);
     expect(order).toEqual(['late', 'early']);
+  });
+
+  it('without a timeout (flock), hands the lock to a waiter the moment it is released', async () => {
+    const locks = new SessionLocks(() => 1_000);
+    const first = await locks.acquire('id', null);
+    let woken = false;
+    const waiter = locks.acquire('id', null).then((lock) => {
+      woken = true;
+      return lock;
+    });
+    await sleep(5);
+    expect(woken).toBe(false);
+    first.release();
+    // No timer: the waiter holds the lock once the pending promise callbacks ran.
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    expect(woken).toBe(true);
+    (await waiter).release();
+  });
+
+  it('without a timeout, picks one of several waiters at random, not the first in line', async () => {
+    const orderWith = async (random: number) => {
+      const locks = new SessionLocks(undefined, () => random);
+      const first = await locks.acquire('id', null);
+      const order: string[] = [];
+      const waiters = ['a', 'b', 'c'].map((name) =>
+        locks.acquire('id', null).then((lock) => {
+          order.push(name);
+          lock.release();
+        }),
+      );
+      first.release();
+      await Promise.all(waiters);
+      return order;
+    };
+    expect(await orderWith(0)).toEqual(['a', 'b', 'c']);
+    expect(await orderWith(0.99)).toEqual(['c', 'b', 'a']);
   });
 });

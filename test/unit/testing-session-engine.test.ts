@@ -40,8 +40,8 @@ describe('session_start', () => {
     expect(response.headers.get('X-Session-Lock-Wait')).toMatch(/^\d+$/);
   });
 
-  it('replaces an unknown id with a new one and marks it expired in strict mode', async () => {
-    const php = counterServer();
+  it('replaces an unknown id with a new one in strict mode and, on a page load, marks it expired', async () => {
+    const php = counterServer({ strictMode: true });
     const response = await phpRequest(php, 'POST', '/counter', { cookie: 'unknownid123' });
     const id = sessionCookie(response);
     expect(id).toMatch(/^[0-9a-v]{32}$/);
@@ -49,8 +49,9 @@ describe('session_start', () => {
     expect(response.headers.get('X-Session-Fp')).toBe(await fingerprint(id!));
   });
 
-  it('adopts an unknown id without Set-Cookie when strict mode is off, still marking it expired', async () => {
-    const php = counterServer({ strictMode: false });
+  it('adopts an unknown id without Set-Cookie by default (strict mode off, as in PHP), still marking it expired', async () => {
+    const php = counterServer();
+    expect(php.options.strictMode).toBe(false);
     const response = await phpRequest(php, 'POST', '/counter', { cookie: 'clientchosenid' });
     expect(response.headers.getSetCookie()).toEqual([]);
     expect(response.headers.get('X-Session-Expired')).toBe('1');
@@ -59,7 +60,7 @@ describe('session_start', () => {
   });
 
   it('forgets a session that was not written for longer than gc_maxlifetime', async () => {
-    const php = counterServer({ gcMaxLifetimeMs: 10_000 });
+    const php = counterServer({ gcMaxLifetimeMs: 10_000, strictMode: true });
     const id = sessionCookie(await phpRequest(php, 'POST', '/counter'))!;
     php.clock.advance(9_000);
     expect(await (await phpRequest(php, 'POST', '/counter', { cookie: id })).json()).toEqual({ counter: 2 });
@@ -81,7 +82,7 @@ describe('session_start', () => {
   });
 
   it('sends none of the protocol headers when the protocol is off', async () => {
-    const php = counterServer({ protocol: false });
+    const php = counterServer({ protocol: false, strictMode: true });
     const response = await phpRequest(php, 'POST', '/counter', { cookie: 'unknownid123' });
     expect([...response.headers.keys()].filter((name) => name.startsWith('x-session'))).toEqual([]);
     expect(sessionCookie(response)).toMatch(/^[0-9a-v]{32}$/);
@@ -91,6 +92,68 @@ describe('session_start', () => {
     const php = counterServer({ cookie: { name: 'SID', httpOnly: true, secure: true, sameSite: 'None' } });
     const [cookie] = (await phpRequest(php, 'POST', '/counter')).headers.getSetCookie();
     expect(cookie).toMatch(/^SID=[0-9a-v]{32}; path=\/; secure; HttpOnly; SameSite=None$/);
+  });
+});
+
+// What php-fpm 8.2 sends (files and Redis, strict mode on and off), measured; the parity suite checks it again.
+describe('Set-Cookie, as php-fpm 8.2 sends it', () => {
+  const script = (steps: string) =>
+    createPhpServer({ protocol: false, strictMode: true }).route('GET', '/s', async (php) => {
+      for (const step of steps.split(' ')) {
+        if (step === 'start') await php.session_start();
+        if (step === 'read') await php.session_start({ read_and_close: true });
+        if (step === 'close') php.session_write_close();
+        if (step === 'regenerate') await php.session_regenerate_id(true);
+        if (step === 'destroy') php.session_destroy();
+        if (step === 'write') php.$_SESSION.x = 1;
+      }
+      return { id: php.session_id() };
+    });
+  const run = async (steps: string, cookie: 'none' | 'valid' | 'unknown') => {
+    const php = script(steps);
+    const valid = cookie === 'valid' ? (await php.createSession({ x: 1 })).id : undefined;
+    const sent = cookie === 'none' ? undefined : (valid ?? 'unknownid0123456789');
+    const response = await phpRequest(php, 'GET', '/s', { cookie: sent });
+    const { id } = (await response.json()) as { id: string };
+    const lines = response.headers.getSetCookie();
+    const cookies = lines.map((line) => (line === `PHPSESSID=${id}; path=/` ? 'final id' : line));
+    return { cookies, id: id === sent ? 'sent' : id === '' ? 'none' : 'new' };
+  };
+
+  it.each([
+    ['start', 'none', ['final id'], 'new'],
+    ['start', 'valid', [], 'sent'],
+    ['start', 'unknown', ['final id'], 'new'],
+    ['read', 'valid', [], 'sent'],
+    ['start close start', 'valid', ['final id'], 'sent'],
+    ['start close start close start', 'none', ['final id'], 'new'],
+    ['read start', 'valid', ['final id'], 'sent'],
+    ['start regenerate', 'valid', ['final id'], 'new'],
+    ['start regenerate regenerate', 'none', ['final id'], 'new'],
+    ['start regenerate close start', 'valid', ['final id'], 'new'],
+    ['start destroy', 'valid', [], 'none'],
+    ['start destroy start', 'valid', ['final id'], 'new'],
+  ] as const)('%s with a %s cookie: %j, id %s', async (steps, cookie, cookies, id) => {
+    expect(await run(steps, cookie)).toEqual({ cookies, id });
+  });
+
+  it('leaves the cookie of a session it then destroyed (no cookie was sent)', async () => {
+    const { cookies, id } = await run('start destroy', 'none');
+    expect(id).toBe('none');
+    expect(cookies).toEqual([expect.stringMatching(/^PHPSESSID=[0-9a-v]{32}; path=\/$/)]);
+  });
+
+  it('starts the destroyed id again without a cookie when strict mode is off', async () => {
+    const php = createPhpServer({ protocol: false }).route('GET', '/s', async (p) => {
+      await p.session_start();
+      p.session_destroy();
+      await p.session_start();
+      return { id: p.session_id() };
+    });
+    const { id } = await php.createSession({ x: 1 });
+    const response = await phpRequest(php, 'GET', '/s', { cookie: id });
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(await response.json()).toEqual({ id });
   });
 });
 

@@ -23,7 +23,8 @@ const isClient = (value: unknown): value is SessionClient =>
  * callbacks and Deferred methods fire once, with the final result. Other requests stay on jQuery's XHR.
  *
  * Per request, jQuery settings may add `sessionMode: 'write' | 'read' | 'none'`, `rotatesSession: true`
- * (login), `sessionPriority` and `sessionFetch: false` (leave this one to jQuery's XHR). A request that
+ * (login), `endsSession: true` (logout), `sessionPriority` and `sessionFetch: false` (leave this one to jQuery's
+ * XHR). A request that
  * finally fails completes as a jQuery error: 401 for an expired session, 423 for a lock timeout, 0 otherwise,
  * with the error as `errorThrown` and as `jqXHR.sessionError`.
  *

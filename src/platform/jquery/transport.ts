@@ -53,6 +53,7 @@ export const createTransport = (
             body: settings.hasContent ? toBody(settings.data) : undefined,
             session: settings.sessionMode,
             rotatesSession: settings.rotatesSession,
+            endsSession: settings.endsSession,
             queuePriority: settings.sessionPriority,
             signal: controller.signal,
             // jQuery decides success by status, and legacy code expects one request per call: no ky retries

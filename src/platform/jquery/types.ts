@@ -24,6 +24,8 @@ export type JQueryAjaxSettings = {
   sessionMode?: SessionMode;
   /** The request rotates the session id (login): see SessionRequestOptions.rotatesSession. */
   rotatesSession?: boolean;
+  /** The request ends the session (logout): see SessionRequestOptions.endsSession. */
+  endsSession?: boolean;
   /** Queue priority (higher first). */
   sessionPriority?: number;
   /** `false` leaves this request to jQuery's own XMLHttpRequest transport. */

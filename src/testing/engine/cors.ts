@@ -16,7 +16,7 @@ const DEFAULT_ALLOW_HEADERS = [
   'X-Php-Fault',
 ];
 const EXPOSE_HEADERS =
-  'X-Session-Fp, X-Session-Expired, X-Session-Lock, X-Session-Ttl, X-Session-Lock-Wait, Retry-After';
+  'X-Session-Fp, X-Session-Expired, X-Session-End, X-Session-Lock, X-Session-Ttl, X-Session-Lock-Wait, Retry-After';
 
 /** Adds the CORS headers for an allowed `Origin`; always adds `Vary: Origin`. */
 export function applyCors(request: Request, headers: Headers, cors: CorsOptions | undefined): void {

@@ -5,8 +5,9 @@ import { applyCors, preflightResponse } from './cors.js';
 import { cacheKey, ResponseCache, requestFaults } from './faults.js';
 import { fingerprint, knownFingerprint } from './fingerprint.js';
 import type { PhpLogEntry, PhpServer, PhpServerOptions, ResolvedPhpServerOptions } from './options.js';
-import { createPhp } from './php-script.js';
+import { createPhp, type ScriptOutput } from './php-script.js';
 import { LockTimeoutAbort, PhpSession } from './php-session.js';
+import { decideProtocol, isAjaxRequest, type ProtocolVerdict } from './protocol-decision.js';
 import { withHeaders } from './response-headers.js';
 import { Router } from './router.js';
 import { jsonResponse, lockTimeoutResponse, scriptResponse } from './script-response.js';
@@ -18,7 +19,7 @@ export function createPhpServer(options: PhpServerOptions = {}): PhpServer {
   const clock = createControllableClock(options.clock);
   const resolved: ResolvedPhpServerOptions = {
     cookie: resolveCookieOptions(options.cookie),
-    strictMode: options.strictMode ?? true,
+    strictMode: options.strictMode ?? false,
     lockWaitTimeoutMs: options.lockWaitTimeoutMs ?? null,
     gcMaxLifetimeMs: options.gcMaxLifetimeMs ?? 1_440_000,
     protocol: options.protocol ?? true,
@@ -49,16 +50,23 @@ export function createPhpServer(options: PhpServerOptions = {}): PhpServer {
     const outputFirst = faults.warningBeforeBody;
     const cookies = parseCookieHeader(request.headers.get('Cookie'));
     const headersSent = () => outputFirst;
+    const output: ScriptOutput = { status: 200, headers: new Headers(), cookies: [] };
     const session = new PhpSession(
       { store, locks, ...resolved },
       cookies.get(resolved.cookie.name),
       headersSent,
+      output.cookies,
+      isAjaxRequest(request),
     );
-    const { php, output } = createPhp(request, match.params, cookies, session, resolved.cookie, headersSent);
+    const php = createPhp(request, match.params, cookies, session, resolved.cookie, headersSent, output);
     let result: unknown;
+    let verdict: ProtocolVerdict | null = null;
     try {
       entry.executed = true;
       result = await match.script(php);
+      // The headers go out: the helper decides with the final session, before it is written.
+      if (session.protocol && !outputFirst)
+        verdict = decideProtocol(session, output.cookies, resolved.cookie);
     } catch (error) {
       if (!(error instanceof LockTimeoutAbort)) throw error;
       entry.executed = false;
@@ -70,7 +78,7 @@ export function createPhpServer(options: PhpServerOptions = {}): PhpServer {
       entry.fp = session.usedIds[0] ? knownFingerprint(session.usedIds[0]) : null;
       entry.fpAfter = session.id ? knownFingerprint(session.id) : null;
     }
-    const response = await scriptResponse(result, output, session, store, resolved.protocol, outputFirst);
+    const response = await scriptResponse(result, output, session, store, verdict, outputFirst);
     return faults.cachedResponse ? withHeaders(response, (headers) => headers.set('Age', '120')) : response;
   }
 
@@ -133,7 +141,8 @@ export function createPhpServer(options: PhpServerOptions = {}): PhpServer {
       })),
     async createSession(data = {}) {
       const id = store.createId();
-      store.writeById(id, JSON.stringify(data));
+      // As the helper would have kept it: marked, so an empty seeded session is a session too.
+      store.writeById(id, JSON.stringify(data), true);
       return { id, fp: await fingerprint(id), data };
     },
     expireAll: () => store.clear(),

@@ -7,11 +7,16 @@ import type { RouteScript } from './router.js';
 export interface PhpServerOptions {
   /** The session cookie (Debian's php.ini: `PHPSESSID=<id>; path=/`, not HttpOnly, no SameSite). @default {} */
   cookie?: SessionCookieOptions;
-  /** `session.use_strict_mode`: an unknown id is replaced by a new one. @default true */
+  /**
+   * `session.use_strict_mode`: an unknown id is replaced by a new one. Off by default, like PHP (and Debian's
+   * php.ini): an unknown id is then adopted as a new, empty session. (Changed: it used to default to on; pass
+   * `strictMode: true` where a test relies on it.) @default false
+   */
   strictMode?: boolean;
   /**
    * How long session_start() waits for the session lock. `null` waits forever, like the files
-   * handler; a number gives up after that many ms, like phpredis' lock wait. @default null
+   * handler's flock(): a waiter is woken the moment the lock is released (one of several at random). A
+   * number polls every 1-5 ms and gives up after that many ms, like phpredis' lock wait. @default null
    */
   lockWaitTimeoutMs?: number | null;
   /** `session.gc_maxlifetime` in ms: a session not written for longer is gone. @default 1_440_000 */
@@ -19,10 +24,13 @@ export interface PhpServerOptions {
   /** The clock of session ages. `server.clock.advance(ms)` moves it forward. @default real time */
   clock?: Clock;
   /**
-   * Speak docs/protocol.md: X-Session-Fp, -Expired, -Ttl, -Lock-Wait headers, and a lock timeout
-   * answered 423 + `Retry-After: 1` + `X-Session-Lock: timeout` without running the script. With
-   * `false` none of it: a lock timeout lets the script run without the lock and drops its session
-   * write, like phpredis 5. @default true
+   * Speak docs/protocol.md as php/session-fetch.php does, deciding when the script is done: X-Session-Fp of the
+   * final id, -Expired, -End (a destroyed session; the cookie is expired), -Ttl, -Lock-Wait; an AJAX request that
+   * came with a dead id and did not log in (regenerate) gets no session cookie and its replacement session is
+   * dropped; a session with data from a script without the protocol is adopted; a lock timeout is answered 423 +
+   * `Retry-After: 1` + `X-Session-Lock: timeout` without running the script. With `false` none of it, plain PHP:
+   * a lock timeout lets the script run without the lock and drops its session write, like phpredis 5.
+   * @default true
    */
   protocol?: boolean;
   /** Delay before each request is handled, in ms. @default 0 */
@@ -93,7 +101,7 @@ export interface PhpServer {
   readonly options: ResolvedPhpServerOptions;
   /** The live sessions. */
   sessions(): SessionInfo[];
-  /** Seeds a session (e.g. a logged-in user) and returns its id; send it as the cookie. */
+  /** Seeds a session (e.g. a logged-in user), as the helper keeps it, and returns its id; send it as the cookie. */
   createSession(data?: Record<string, unknown>): Promise<SessionInfo>;
   /** Drops every session, as if they all outlived gc_maxlifetime. */
   expireAll(): void;

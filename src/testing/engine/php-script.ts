@@ -10,6 +10,28 @@ export interface SetCookieOptions {
   sameSite?: 'Lax' | 'Strict' | 'None';
 }
 
+/** session_start()'s options. `ajax` and `login` are php/session-fetch.php's (they matter with `protocol: true`). */
+export interface PhpStartOptions {
+  /** PHP's read_and_close: read the session and release the lock at once. @default false */
+  read_and_close?: boolean;
+  /**
+   * Treat the request as AJAX (true) or as a page load (false). @default undefined: detected from
+   * `X-Requested-With: XMLHttpRequest`, `Sec-Fetch-Dest: empty`, or an `Accept` naming JSON and not HTML
+   */
+  ajax?: boolean;
+  /**
+   * This script logs users in without session_regenerate_id(): a session it writes to is kept even when the
+   * request came with a dead id. Without it only a regenerated id counts as a login. @default false
+   */
+  login?: boolean;
+  /**
+   * Whether this script speaks the protocol (like calling session_fetch_start() rather than plain
+   * session_start()); a script without it is, say, a login page that does not use the helper. Read at the first
+   * session_start() of the request. @default the server's `protocol`
+   */
+  protocol?: boolean;
+}
+
 /**
  * The per-request object handed to a route script. Every function works destructured.
  * `$_SESSION` is a live view of the session data: destructuring it before session_start() is safe,
@@ -24,13 +46,15 @@ export interface Php {
   readonly query: URLSearchParams;
   readonly $_COOKIE: Readonly<Record<string, string>>;
   readonly $_SESSION: Record<string, unknown>;
-  session_start(options?: { read_and_close?: boolean }): Promise<boolean>;
+  session_start(options?: PhpStartOptions): Promise<boolean>;
   session_write_close(): boolean;
   session_abort(): boolean;
   session_regenerate_id(deleteOldSession?: boolean): Promise<boolean>;
   session_destroy(): boolean;
   session_unset(): void;
   session_id(): string;
+  /** PHP_SESSION_NONE (1) or PHP_SESSION_ACTIVE (2). */
+  session_status(): 1 | 2;
   session_name(): string;
   session_get_cookie_params(): ResolvedCookieOptions;
   /** `header('Location: /x')`; ignored once output started. */
@@ -66,8 +90,8 @@ export function createPhp(
   session: PhpSession,
   cookieOptions: ResolvedCookieOptions,
   headersSent: () => boolean,
-): { php: Php; output: ScriptOutput } {
-  const output: ScriptOutput = { status: 200, headers: new Headers(), cookies: [] };
+  output: ScriptOutput,
+): Php {
   const url = new URL(request.url);
   const current = () => {
     if (!session.data) throw new Error('$_SESSION used before session_start(): call session_start() first');
@@ -93,7 +117,13 @@ export function createPhp(
     query: url.searchParams,
     $_COOKIE: Object.fromEntries(cookies),
     $_SESSION,
-    session_start: (options) => session.start(options?.read_and_close === true),
+    session_start: (options) =>
+      session.start({
+        readAndClose: options?.read_and_close === true,
+        ajax: options?.ajax,
+        login: options?.login,
+        protocol: options?.protocol,
+      }),
     session_write_close: () => session.writeClose(),
     session_abort: () => session.abort(),
     session_regenerate_id: (deleteOld = false) => session.regenerateId(deleteOld),
@@ -103,6 +133,7 @@ export function createPhp(
         for (const key of Object.keys(session.data)) delete session.data[key];
     },
     session_id: () => session.id,
+    session_status: () => (session.active ? 2 : 1),
     session_name: () => cookieOptions.name,
     session_get_cookie_params: () => ({ ...cookieOptions }),
     header: (line, replace = true) => {
@@ -134,5 +165,5 @@ export function createPhp(
     csrfMismatch: () => json({ message: 'CSRF token mismatch.' }, 419),
     redirect: (location, status = 302) => new Response(null, { status, headers: { Location: location } }),
   };
-  return { php, output };
+  return php;
 }

@@ -1,7 +1,7 @@
 import { PHP_WARNING } from './faults.js';
-import { knownFingerprint } from './fingerprint.js';
 import type { ScriptOutput } from './php-script.js';
 import type { PhpSession } from './php-session.js';
+import type { ProtocolVerdict } from './protocol-decision.js';
 import { createResponse } from './response-headers.js';
 import type { SessionStore } from './session-store.js';
 
@@ -22,14 +22,18 @@ async function resultBody(result: unknown): Promise<{ body: string | ArrayBuffer
   return { body: JSON.stringify(result), type: 'application/json' };
 }
 
-/** The protocol's headers for a request that used a session. */
-export function protocolHeaders(session: PhpSession, store: SessionStore): [string, string][] {
-  if (session.usedIds.length === 0) return [];
+/** The protocol's headers for a script's final session (see decideProtocol). */
+export function protocolHeaders(
+  verdict: ProtocolVerdict | null,
+  session: PhpSession,
+  store: SessionStore,
+): [string, string][] {
+  if (!verdict) return [];
   const headers: [string, string][] = [];
-  const fp = session.id ? knownFingerprint(session.id) : null;
-  if (fp) headers.push(['X-Session-Fp', fp]);
-  if (session.expired) headers.push(['X-Session-Expired', '1']);
-  const ttl = session.id ? store.ttlSeconds(session.id) : null;
+  if (verdict.fp) headers.push(['X-Session-Fp', verdict.fp]);
+  if (verdict.expired) headers.push(['X-Session-Expired', '1']);
+  if (verdict.end) headers.push(['X-Session-End', '1']);
+  const ttl = verdict.ttlId ? store.ttlSeconds(verdict.ttlId) : null;
   if (ttl !== null) headers.push(['X-Session-Ttl', String(ttl)]);
   headers.push(['X-Session-Lock-Wait', String(session.lockWaitMs)]);
   return headers;
@@ -44,7 +48,7 @@ export async function scriptResponse(
   output: ScriptOutput,
   session: PhpSession,
   store: SessionStore,
-  protocol: boolean,
+  verdict: ProtocolVerdict | null,
   outputFirst: boolean,
 ): Promise<Response> {
   const { body, type } = await resultBody(result);
@@ -54,7 +58,6 @@ export async function scriptResponse(
   }
   const headers = new Headers();
   if (session.usedIds.length > 0) for (const [name, value] of NOCACHE_HEADERS) headers.set(name, value);
-  if (session.setCookie) headers.append('Set-Cookie', session.setCookie);
   for (const cookie of output.cookies) headers.append('Set-Cookie', cookie);
   for (const [name, value] of output.headers) headers.set(name, value);
   let status = output.status;
@@ -66,7 +69,7 @@ export async function scriptResponse(
     for (const cookie of result.headers.getSetCookie()) headers.append('Set-Cookie', cookie);
   }
   if (type && !headers.has('Content-Type')) headers.set('Content-Type', type);
-  if (protocol) for (const [name, value] of protocolHeaders(session, store)) headers.set(name, value);
+  for (const [name, value] of protocolHeaders(verdict, session, store)) headers.set(name, value);
   return createResponse(body, status, headers);
 }
 
@@ -77,13 +80,15 @@ export function jsonResponse(data: unknown, status: number, headers: Record<stri
   });
 }
 
-/** The protocol's answer when session_start() gave up on the lock: the script did not run. */
+/**
+ * The protocol's answer when session_start() gave up on the lock: the script did not run, and nothing about the
+ * session is sent (no cookie, no fingerprint), as php/session-fetch.php answers it.
+ */
 export function lockTimeoutResponse(session: PhpSession): Response {
-  const fp = session.id ? knownFingerprint(session.id) : null;
-  return jsonResponse({ message: 'Session locked, retry later.' }, 423, {
+  return jsonResponse({ message: 'Session lock timeout' }, 423, {
     'Retry-After': '1',
     'X-Session-Lock': 'timeout',
     'X-Session-Lock-Wait': String(session.lockWaitMs),
-    ...(fp ? { 'X-Session-Fp': fp } : {}),
+    'Cache-Control': 'no-store',
   });
 }

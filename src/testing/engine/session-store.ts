@@ -11,6 +11,11 @@ export interface SessionRecord {
   data: string;
   /** The last write (or lazy-write timestamp update); gc counts from here. */
   touchedAt: number;
+  /**
+   * Whether the session carries the helper's marker (`__sf` in php/session-fetch.php): it was kept by a script
+   * speaking the protocol, so an empty one is still a session. Kept beside the data, not in `$_SESSION`.
+   */
+  marked: boolean;
 }
 
 const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuv';
@@ -55,7 +60,7 @@ export class SessionStore {
   open(id: string): SessionRecord {
     const existing = this.get(id);
     if (existing) return existing;
-    const record: SessionRecord = { id, data: '{}', touchedAt: this.clock.now() };
+    const record: SessionRecord = { id, data: '{}', touchedAt: this.clock.now(), marked: false };
     this.records.set(id, record);
     return record;
   }
@@ -69,17 +74,19 @@ export class SessionStore {
   }
 
   /** Writes to the record the script opened. Returns false (data lost) when it was deleted meanwhile. */
-  writeRecord(record: SessionRecord, data: string): boolean {
+  writeRecord(record: SessionRecord, data: string, marked = record.marked): boolean {
     if (this.records.get(record.id) !== record) return false;
     record.data = data;
+    record.marked = marked;
     record.touchedAt = this.clock.now();
     return true;
   }
 
   /** Writes by id, recreating the session if it was deleted (what a key-value handler such as redis does). */
-  writeById(id: string, data: string): void {
+  writeById(id: string, data: string, marked?: boolean): void {
     const record = this.open(id);
     record.data = data;
+    if (marked !== undefined) record.marked = marked;
     record.touchedAt = this.clock.now();
   }
 
