@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           environment: 'happy-dom',
           testTimeout: 15_000,
+          // The public types, pinned by test/unit/*.test-d.ts, are checked with tsc as part of the unit suite.
+          typecheck: { enabled: true, include: ['test/unit/**/*.test-d.ts'], spawnTimeout: 120_000 },
         },
       },
       {

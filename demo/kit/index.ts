@@ -108,10 +108,20 @@ export const createDemoPage = (client: SessionClient) => {
       );
       return new Promise((resolve) => {
         $<HTMLInputElement>('#login-user').value = 'alice';
+        // A login made meanwhile (another tab, or this page's own Log in button) decides instead: close the dialog.
+        if (context.signal.aborted) return resolve('resume');
+        const resumedElsewhere = () => dialog.close('resumed');
+        context.signal.addEventListener('abort', resumedElsewhere, { once: true });
         dialog.showModal();
         dialog.addEventListener(
           'close',
           () => {
+            context.signal.removeEventListener('abort', resumedElsewhere);
+            if (context.signal.aborted) {
+              report('login dialog closed: the session was resumed by a login made meanwhile', 'info');
+              resolve('resume');
+              return;
+            }
             if (dialog.returnValue !== 'login') {
               report('login dialog: gave up; the requests waiting are rejected', 'err');
               resolve('give-up');

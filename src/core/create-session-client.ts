@@ -9,13 +9,12 @@ import {
   normalizeSessionOptions,
   validateSessionOptions,
 } from './normalize-options.js';
-import {
-  type NormalizedSessionOptions,
-  type SessionClientOptions,
-  type SessionOptions,
-  type SessionRequestOptions,
-  sessionOptionKeys,
-  sessionWideKeys,
+import { sessionOptionKeys, sessionWideKeys } from './option-keys.js';
+import type {
+  NormalizedSessionOptions,
+  SessionClientOptions,
+  SessionOptions,
+  SessionRequestOptions,
 } from './options.js';
 import { sendRequest } from './send-request.js';
 import { SessionRuntime } from './session-runtime.js';
@@ -55,7 +54,14 @@ export interface SessionClient {
   /**
    * A new client with these options merged over this one's. It shares this client's session (state, queue,
    * expiry handling and events), since both talk to the same server session; options that belong to the
-   * session itself (`onExpired`, `concurrency`, `cookieName`, ...) cannot be changed here.
+   * session itself (`onExpired`, `concurrency`, `cookieName`, ...) cannot be changed here. ky's options merge as
+   * `ky.extend()` merges them: a header set to `undefined` is removed, `searchParams` and `hooks` add to the
+   * parent's (`undefined` removes them), `context` merges shallowly. An unknown key throws SessionOptionsError.
+   *
+   * @example
+   * ```ts
+   * const admin = api.extend({ prefix: '/api/admin', headers: { 'x-tenant': undefined }, deadline: 10_000 });
+   * ```
    */
   extend(options: SessionClientOptions): SessionClient;
   /**
@@ -177,7 +183,7 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
       return buildClient(
         runtime,
         { ...raw, ...split.session, lockRetry: { ...raw.lockRetry, ...split.session.lockRetry } },
-        mergeKy(kyOptions, split.ky),
+        mergeKyOptions(kyOptions, split.ky),
       );
     },
     dispose: () => runtime.dispose(),
@@ -192,18 +198,18 @@ const parseJsonClearly = (text: string, { request }: { request: Request }): unkn
   }
 };
 
-const mergeKy = (parent: KyOptions, child: KyOptions): KyOptions => ({
-  ...parent,
-  ...child,
-  headers: {
-    ...Object.fromEntries(new Headers(parent.headers as HeadersInit | undefined)),
-    ...Object.fromEntries(new Headers(child.headers as HeadersInit | undefined)),
-  },
-  hooks: {
-    beforeRequest: [...(parent.hooks?.beforeRequest ?? []), ...(child.hooks?.beforeRequest ?? [])],
-    afterResponse: [...(parent.hooks?.afterResponse ?? []), ...(child.hooks?.afterResponse ?? [])],
-    beforeRetry: [...(parent.hooks?.beforeRetry ?? []), ...(child.hooks?.beforeRetry ?? [])],
-    beforeError: [...(parent.hooks?.beforeError ?? []), ...(child.hooks?.beforeError ?? [])],
-    init: [...(parent.hooks?.init ?? []), ...(child.hooks?.init ?? [])],
-  },
-});
+/**
+ * The ky options of an extended client: ky's own merge, as ky.extend() does it (a header set to undefined is
+ * removed, searchParams and hooks add up, context merges shallowly, signals combine), read back from the
+ * instance ky builds. Runs once per extend(), never per request.
+ */
+const mergeKyOptions = (parent: KyOptions, child: KyOptions): KyOptions => {
+  let merged: KyOptions = {};
+  ky.create(parent)
+    .extend(child)
+    .extend((defaults) => {
+      merged = defaults;
+      return {};
+    });
+  return merged;
+};

@@ -57,9 +57,46 @@ export const arrayOf =
     for (const [index, item] of value.entries()) element(item, `${path}.${index}`);
   };
 
-/** An object whose keys are all known (unless not `strict`); `undefined` values are skipped unless `required`. */
+/** Edit distance (insertions, deletions, substitutions), ignoring case: how far a typo is from a name. */
+const distance = (a: string, b: string): number => {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let row = Array.from({ length: y.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[y.length]!;
+};
+
+/** The known name closest to `key`, when it is close enough to be a typo of it (a third of its letters at most). */
+export const closest = (key: string, known: Iterable<string>): string | undefined => {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(key.length / 3)) + 1;
+  for (const name of known) {
+    const d = distance(key, name);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+};
+
+/**
+ * An object whose keys are all known: those of `shape`, plus `alsoAllowed` (passed on unchecked, like ky's own
+ * options). An unknown key is refused with the closest known name. `undefined` values are skipped unless `required`.
+ */
 export const object =
-  (shape: Record<string, Check>, must: string, required: readonly string[] = [], strict = true): Check =>
+  (
+    shape: Record<string, Check>,
+    must: string,
+    required: readonly string[] = [],
+    alsoAllowed: ReadonlySet<string> = new Set(),
+  ): Check =>
   (value, path) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, must, value);
     const prefix = path ? `${path}.` : '';
@@ -71,8 +108,15 @@ export const object =
       const check = shape[key];
       if (check) {
         if (item !== undefined) check(item, prefix + key);
-      } else if (strict) {
-        throw new SessionOptionsError(prefix + key, 'is not an option');
+      } else if (!alsoAllowed.has(key)) {
+        const names = [...Object.keys(shape), ...alsoAllowed];
+        const near = closest(key, names);
+        throw new SessionOptionsError(
+          prefix + key,
+          near
+            ? `is not an option: did you mean \`${prefix}${near}\`?`
+            : `is not an option${prefix ? `; the options of \`${path}\` are ${Object.keys(shape).join(', ')}` : ' of session-fetch, ky or fetch (docs/api.md lists them)'}`,
+        );
       }
     }
   };

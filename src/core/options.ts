@@ -344,34 +344,3 @@ export type NormalizedTabs = {
   readonly writeLockTimeout: number;
   readonly name: string;
 };
-
-/** The keys that belong to the session shared by a client and every client extended from it. */
-export const sessionWideKeys = [
-  'origins',
-  'pageOrigin',
-  'cookieName',
-  'protocol',
-  'expiredStatuses',
-  'loginUrl',
-  'isExpired',
-  'onExpired',
-  'concurrency',
-  'lockHandoffDelay',
-  'sessionLifetime',
-  'csrf',
-  'expiryWarning',
-  'verifyUrl',
-  'heartbeat',
-  'wakeThreshold',
-  'tabs',
-] as const;
-
-export const sessionOptionKeys = [
-  ...sessionWideKeys,
-  'lockRetry',
-  'deadline',
-  'noCache',
-  'cacheBust',
-  'accept',
-  'defaultMode',
-] as const satisfies ReadonlyArray<keyof SessionOptions>;

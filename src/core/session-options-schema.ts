@@ -15,6 +15,7 @@ import {
   oneOf,
   whole,
 } from './option-checks.js';
+import { fetchOptionKeys, kyOptionKeys } from './option-keys.js';
 
 const token = /^[!#$%&'*+.^`|~\w-]+$/;
 const headerName = matches(token, 'must be an HTTP header name');
@@ -46,7 +47,10 @@ const nameOrOff = (what: string) =>
 const statuses = arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses');
 const limit = whole(1, 64, 'a limit');
 
-/** The session options of createSessionClient(); keys not listed here are ky's. */
+/**
+ * The options of createSessionClient() and extend(): the session's, checked here, and ky's and fetch's, passed to
+ * ky. Any other key is refused, so a typo (`onExpire`) is not handed to fetch in silence.
+ */
 export const sessionOptionsSchema = object(
   {
     origins: arrayOf(
@@ -175,5 +179,5 @@ export const sessionOptionsSchema = object(
   },
   'must be an object',
   [],
-  false,
+  new Set<string>([...kyOptionKeys, ...fetchOptionKeys]),
 );

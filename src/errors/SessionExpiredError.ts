@@ -10,8 +10,12 @@ export type SessionExpiredReason =
   | 'replayed-once';
 
 /**
- * The server no longer accepts the session, and it was not resumed for this request. A request rejected with this
- * error was not executed by the server (it answered "expired" instead), so sending it again after a new login is safe.
+ * The server no longer accepts the session, and it was not resumed for this request. The request did not act on
+ * the user's session: it was held unsent while the session was expired, or the server refused it (401, 419, 440,
+ * a redirect to the login page), or the server ran the script against a new, empty session and said so with
+ * `X-Session-Expired: 1` (docs/protocol.md). In that last case the script did run, so sending the request again
+ * after a new login is safe only where the endpoint refuses a session without a user, as one that needs a login
+ * should. `response` is the answer that said so (none for a request held unsent).
  *
  * @example
  * ```ts

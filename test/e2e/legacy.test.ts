@@ -4,8 +4,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { type PageLog, shouldRunBrowserSuite, waitInPage } from '../helpers/browser.js';
 import { useBrowserSuite } from '../helpers/browser-suite.js';
+import { holdPhpSessionLock } from '../helpers/php-lock-holder.js';
 import { fingerprint } from '../helpers/sleep-and-fingerprint.js';
 import type { Site } from '../helpers/static-pages.js';
+import { within } from '../helpers/timing.js';
 
 // A legacy PHP page (test/e2e/pages/legacy.php): server-rendered with the session, jQuery and the script-tag
 // build, its unchanged $.ajax calls made session-aware by `SessionFetch.jquery($, { onExpired })`. The page's
@@ -198,18 +200,18 @@ for (const jq of ['3', '4'] as const) {
     test('a burst of 20 $.ajax writes against 1 s lock timeouts all succeed and the counter is exactly 20', async () => {
       const { page, context } = await openLegacy(suite.sites[1]!);
       const id = await sessionId(context);
-      // Another tab of the same user holds the session lock for 1.5 s: the first writes time out (423) and retry.
-      const holder = fetch(`${suite.sites[1]!.url}/write.php?hold=1500&tag=other-tab`, {
-        headers: { cookie: `PHPSESSID=${id}` },
-      });
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Another device's script holds the session lock until the first writes have timed out (423); they retry.
+      const other = await holdPhpSessionLock(suite.sites[1]!, id!);
       const tags = Array.from({ length: 20 }, (_, i) => `w${i}`);
       await call(
         page,
         tags.map((tag) => [tag, { url: '/counter.php?hold=40', method: 'POST', data: { tag } }]),
       );
+      await expect
+        .poll(async () => (await statuses(page, '/counter.php')).includes(423), { timeout: within(20_000) })
+        .toBe(true);
+      await other.release();
       await completed(page, tags, 40_000);
-      expect((await holder).status).toBe(200);
 
       const r = await results(page);
       expect(r.error).toEqual({});

@@ -7,6 +7,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { phpAvailable } from './php-server.js';
+import { ci } from './timing.js';
 
 /** Debian's Chromium (the `chromium` package); CHROMIUM_PATH overrides. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,8 +20,8 @@ export const missingBrowserMessage = `The browser suite needs Chromium, php-fpm 
 /** Whether Chromium is installed. */
 export const browserAvailable = (): boolean => existsSync(chromiumPath);
 
-/** Whether this is a CI run (CI=true or CI=1): missing browsers then fail the suites instead of skipping them. */
-export const ci = () => process.env.CI === 'true' || process.env.CI === '1';
+// Whether this is a CI run (CI=true or CI=1): missing browsers then fail the suites instead of skipping them.
+export { ci } from './timing.js';
 
 /**
  * Whether the browser suite runs: true when Chromium, php-fpm and nginx are installed. Without them it prints the

@@ -8,6 +8,7 @@ import {
   type PhpServerOptions,
   toMswHandlers,
 } from '../../src/testing/index.js';
+import { createGates } from './gates.js';
 
 export const pageOrigin = 'http://localhost:3000';
 
@@ -96,6 +97,29 @@ export const addSlowLogin = (php: PhpServer, answerAfterMs: number): void => {
       return { loggedIn: true };
     },
   );
+};
+
+/**
+ * `POST /api/gated-login`: regenerates the id, writes the user and releases the lock, then waits at a gate before
+ * it answers. `arm()` returns that gate: `reached` once the server has the new id, `open()` to send the answer (and
+ * its new cookie). The window in which a request with the old id reaches the server stays open as long as the test
+ * needs, whatever the machine's load.
+ */
+export const addGatedLogin = (php: PhpServer) => {
+  const gates = createGates('/api/gated-login');
+  php.route(
+    'POST',
+    '/api/gated-login',
+    async ({ session_start, session_regenerate_id, session_write_close, $_SESSION }) => {
+      await session_start();
+      await session_regenerate_id(true);
+      $_SESSION.user = 'ada';
+      session_write_close();
+      await gates.pass();
+      return { loggedIn: true };
+    },
+  );
+  return gates;
 };
 
 /**

@@ -15,6 +15,7 @@ import {
   tcpOpen,
   waitFor,
 } from './processes.js';
+import { ci } from './timing.js';
 
 /** The PHP test app (test/php-app), served as the document root (SESSION_FETCH_PHP_APP overrides, for bundles). */
 export const phpAppDir =
@@ -83,6 +84,8 @@ export type PhpServer = {
   origin: string;
   /** The session.save_path of this run (files handlers). */
   sessionDir: string;
+  /** The port of this run's redis-server (handler 'redis'). */
+  redisPort?: number;
   options: Required<Omit<PhpServerOptions, 'ini' | 'corsOrigins' | 'root'>> &
     Pick<PhpServerOptions, 'ini' | 'corsOrigins' | 'root'>;
   /** Stops nginx, php-fpm (and redis) and removes the temp dir. */
@@ -178,7 +181,8 @@ export const startPhpServer = async (input: PhpServerOptions = {}): Promise<PhpS
       sessionDir,
       input.gcMaxLifetime !== undefined,
     );
-    if (options.handler === 'redis') Object.assign(ini, redisIni(options, await startRedis(dir, processes)));
+    const redisPort = options.handler === 'redis' ? await startRedis(dir, processes) : undefined;
+    if (redisPort !== undefined) Object.assign(ini, redisIni(options, redisPort));
     Object.assign(ini, input.ini);
     const env: Record<string, string> = {
       SF_HANDLER: options.handler,
@@ -236,7 +240,7 @@ export const startPhpServer = async (input: PhpServerOptions = {}): Promise<PhpS
       );
     });
     const url = options.app === 'plain' ? `${origin}/plain` : origin;
-    return { url, origin, sessionDir, options, stop };
+    return { url, origin, sessionDir, redisPort, options, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -249,7 +253,7 @@ export const startPhpServer = async (input: PhpServerOptions = {}): Promise<PhpS
  */
 export const shouldRunPhpSuite = (): boolean => {
   if (phpAvailable()) return true;
-  if (process.env.CI === 'true' || process.env.CI === '1') return true;
+  if (ci()) return true;
   console.warn(`Skipping the PHP suite. ${missingPhpMessage}`);
   return false;
 };

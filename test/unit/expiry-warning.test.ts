@@ -1,14 +1,18 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
-import { client, login, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { advance, advanceTo, finish, until, useFakeTime } from '../helpers/fake-time.js';
+import { client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
+import { thrown } from '../helpers/thrown.js';
 
-// The mock's sessions live 2 s, and it says so in X-Session-Ttl.
+// The mock's sessions live 2 s, and it says so in X-Session-Ttl. The timing tests run on fake time (the mock's
+// session clock follows it), so a warning is shown to come at its exact moment, not merely after a sleep.
 const { php } = useMockPhp({ gcMaxLifetimeMs: 2000 });
 
 const open: SessionClient[] = [];
 afterEach(() => {
   for (const session of open.splice(0)) session.dispose();
+  vi.useRealTimers();
 });
 const make = (options: SessionClientOptions = {}) => {
   const created = client(options);
@@ -18,79 +22,110 @@ const make = (options: SessionClientOptions = {}) => {
 // Ignore the server's TTL header, so `sessionLifetime` decides, as with a server that sends none.
 const noTtl = { protocol: { ttl: 'X-Not-Sent' } };
 const hits = (path: string) => php.log.filter((entry) => entry.path === path).length;
+/** When the client now expects the session to expire. */
+const expiresAt = (session: SessionClient) => session.session.expiresAt!;
+// A check that writes the session, as session_start() does in PHP (the mock's GC counts writes), with no timer.
+php.route('GET', '/api/touch', async ({ session_start, $_SESSION }) => {
+  await session_start();
+  $_SESSION.touched = Number($_SESSION.touched ?? 0) + 1;
+  return { ok: true };
+});
 
 describe('session:expiring', () => {
+  beforeEach(() => useFakeTime());
+
   test('it fires expiryWarning ms before the expiry time the server sent', async () => {
     const session = make({ expiryWarning: 1500 });
     const warnings: Array<{ at: number; remainingMs: number }> = [];
     session.on('session:expiring', ({ remainingMs }) => warnings.push({ at: Date.now(), remainingMs }));
-    const started = Date.now();
-    await login(session);
-    const { expiresAt } = session.session;
-    expect(expiresAt).toBeGreaterThan(started);
-    await vi.waitFor(() => expect(warnings).toHaveLength(1), { timeout: 5000 });
-    // Not before the warning time; how much later depends on a busy machine's timers (a stalled event loop can
-    // push it up to the expiry itself), so the upper bound is the warning window.
-    expect(warnings[0]!.at).toBeGreaterThanOrEqual(expiresAt! - 1500 - 5);
-    expect(warnings[0]!.remainingMs).toBeLessThanOrEqual(1500);
+    await finish(login(session));
+    const expiry = expiresAt(session);
+    // Two seconds from the answer, as X-Session-Ttl said.
+    expect(expiry - Date.now()).toBeGreaterThan(1900);
+    expect(expiry - Date.now()).toBeLessThanOrEqual(2000);
+    await advanceTo(expiry - 1501);
+    expect(warnings).toEqual([]);
+    await advanceTo(expiry - 1500);
+    expect(warnings).toEqual([{ at: expiry - 1500, remainingMs: 1500 }]);
+    await advanceTo(expiry);
+    expect(warnings).toHaveLength(1);
   });
 
   test('without a TTL header, sessionLifetime counted from the last session response decides', async () => {
     const session = make({ ...noTtl, sessionLifetime: 2500, expiryWarning: 1000 });
-    let warnedAt = 0;
-    session.on('session:expiring', () => {
-      warnedAt = Date.now();
-    });
-    await login(session);
-    await sleep(1200);
-    const touched = Date.now();
-    await session.get('/api/whoami');
-    await vi.waitFor(() => expect(warnedAt).toBeGreaterThan(0), { timeout: 3000 });
-    // 2500 ms after the last response, less the 1000 ms warning.
-    expect(warnedAt - touched).toBeGreaterThanOrEqual(1400);
+    const warned = vi.fn();
+    session.on('session:expiring', warned);
+    await finish(login(session));
+    expect(expiresAt(session) - Date.now()).toBeGreaterThan(2400);
+    expect(expiresAt(session) - Date.now()).toBeLessThanOrEqual(2500);
+    await advanceTo(expiresAt(session) - 1001);
+    expect(warned).not.toHaveBeenCalled();
+    await advanceTo(expiresAt(session) - 1000);
+    expect(warned).toHaveBeenCalledTimes(1);
   });
 
   test('a request that touches the session moves the warning later', async () => {
     const session = make({ ...noTtl, sessionLifetime: 2500, expiryWarning: 1000 });
     const warned = vi.fn();
     session.on('session:expiring', warned);
-    await login(session);
-    await sleep(1200);
-    await session.get('/api/whoami');
-    await sleep(900);
-    // Without the request it would have warned 1500 ms after the login.
+    await finish(login(session));
+    const first = expiresAt(session);
+    await advance(1200);
+    await finish(session.get('/api/whoami'));
+    // Without the request it would have warned at first - 1000; now a lifetime after the request, less 1000.
+    expect(expiresAt(session)).toBeGreaterThanOrEqual(first + 1200);
+    await advanceTo(expiresAt(session) - 1001);
     expect(warned).not.toHaveBeenCalled();
-    await vi.waitFor(() => expect(warned).toHaveBeenCalledTimes(1), { timeout: 2000 });
+    await advanceTo(expiresAt(session) - 1000);
+    expect(warned).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('when the time is up', () => {
+  beforeEach(() => useFakeTime());
+
   test('the client asks verifyUrl and emits session:expire only when the server agrees', async () => {
     const session = make({ ...noTtl, sessionLifetime: 400, expiryWarning: 0, verifyUrl: '/api/private' });
     const events = recordEvents(session);
-    await login(session);
+    await finish(login(session));
     php.expireAll();
-    await vi.waitFor(() => expect(session.session.status).toBe('expired'), { timeout: 2000 });
+    await advanceTo(expiresAt(session) - 1);
+    expect(hits('/api/private')).toBe(0);
+    await advanceTo(expiresAt(session));
     expect(hits('/api/private')).toBe(1);
+    // The answer is read over real I/O turns; fake time stands still meanwhile.
+    await until(() => expect(session.session.status).toBe('expired'));
     expect(events).toEqual(['session:start', 'session:expire']);
   });
 
   test('a server that still knows the session re-arms the timer and nothing expires', async () => {
-    // A verify endpoint that writes the session, as session_start() does in PHP (the mock's GC counts writes).
-    const session = make({ ...noTtl, sessionLifetime: 1100, expiryWarning: 0, verifyUrl: '/api/hold?ms=0' });
+    const session = make({ ...noTtl, sessionLifetime: 1100, expiryWarning: 0, verifyUrl: '/api/touch' });
     const events = recordEvents(session);
-    await login(session);
-    await sleep(2600);
-    expect(hits('/api/hold')).toBeGreaterThanOrEqual(2);
+    await finish(login(session));
+    const first = expiresAt(session);
+    await advanceTo(first - 1);
+    expect(hits('/api/touch')).toBe(0);
+    await advanceTo(first);
+    expect(hits('/api/touch')).toBe(1);
+    // The check's answer counts as a session response: the next check is a lifetime after it.
+    await until(() => expect(expiresAt(session)).toBeGreaterThanOrEqual(first + 1100));
+    await advanceTo(expiresAt(session) - 1);
+    expect(hits('/api/touch')).toBe(1);
+    await advanceTo(expiresAt(session));
+    expect(hits('/api/touch')).toBe(2);
     expect(session.session.status).toBe('active');
     expect(events).not.toContain('session:expire');
   });
 
   test('without a verify URL the client declares the expiry itself, with no request', async () => {
     const session = make({ ...noTtl, sessionLifetime: 300, expiryWarning: 0 });
-    await login(session);
+    await finish(login(session));
     const requests = php.log.length;
-    await vi.waitFor(() => expect(session.session.status).toBe('expired'), { timeout: 2000 });
+    const expiry = expiresAt(session);
+    await advanceTo(expiry - 1);
+    expect(session.session.status).toBe('active');
+    await advanceTo(expiry);
+    expect(session.session.status).toBe('expired');
     expect(php.log.length).toBe(requests);
   });
 });
@@ -122,14 +157,16 @@ describe('wake from sleep and the back/forward cache', () => {
   });
 
   test('a timer that fires much later than scheduled (the device slept) triggers the same check', async () => {
+    useFakeTime();
     const session = make({ ...noTtl, verifyUrl: '/api/private', wakeThreshold: 1000 });
-    await login(session);
-    // Block the thread as a sleeping laptop would: the wake timer fires late.
-    const until = Date.now() + 2600;
-    while (Date.now() < until) {
-      // asleep
-    }
-    await vi.waitFor(() => expect(hits('/api/private')).toBe(1), { timeout: 3000 });
+    await finish(login(session));
+    await advance(3000);
+    // Timers that fire on time are no wake.
+    expect(hits('/api/private')).toBe(0);
+    // The device sleeps: the clock moves 2.6 s while no timer runs, so the next tick comes that much late.
+    vi.setSystemTime(Date.now() + 2600);
+    await advance(1000);
+    expect(hits('/api/private')).toBe(1);
   });
 
   test('bad lifecycle options throw a SessionOptionsError naming them', () => {
@@ -138,13 +175,7 @@ describe('wake from sleep and the back/forward cache', () => {
       [{ verifyUrl: '' }, 'verifyUrl'],
       [{ wakeThreshold: 10 }, 'wakeThreshold'],
     ] as const) {
-      const error = (() => {
-        try {
-          make(options as SessionClientOptions);
-        } catch (caught) {
-          return caught;
-        }
-      })();
+      const error = thrown(() => make(options as SessionClientOptions));
       expect(isSessionOptionsError(error)).toBe(true);
       expect((error as Error).message).toContain(`\`${key}\``);
     }

@@ -3,13 +3,15 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { isSessionExpiredError, type SessionClient } from '../../src/index.js';
 import { type InstalledFetch, installFetch } from '../../src/platform/install-fetch.js';
 import { createPhpServer, installDemoRoutes } from '../../src/testing/index.js';
-import { addNotes, client, pageOrigin, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addLockHolder } from '../helpers/mock-lock-holder.js';
+import { addNotes, client, pageOrigin, useMockPhp } from '../helpers/mock-php.js';
 
 const otherOrigin = 'http://api.other.test';
 const other = installDemoRoutes(createPhpServer({ baseUrl: otherOrigin, cors: { origins: [pageOrigin] } }));
 const { php, sent } = useMockPhp({ lockWaitTimeoutMs: 200 }, { [otherOrigin]: other });
 
 addNotes(php, (notes) => ({ saved: notes.length }));
+const holder = addLockHolder(php);
 
 const runs = (path: string) => php.log.filter((entry) => entry.path === path && entry.executed);
 const starts = (session: SessionClient) => {
@@ -57,16 +59,21 @@ describe('installFetch', () => {
 
   test('a lock timeout is retried with the body sent again, and the script runs once', async () => {
     const session = client({ lockRetry: { maxRetryAfter: 50 } });
-    const retries = vi.fn();
-    session.on('lock:retry', retries);
     installed = installFetch(session);
     await fetch('/api/whoami');
-    const blocker = installed.client.get('/api/hold?ms=350', { session: 'none' });
-    await sleep(20);
+    // Another request of the session holds the lock until the first attempt has met the lock timeout.
+    const hold = holder.arm();
+    const blocker = installed.client.get(holder.path, { session: 'none' });
+    await hold.held;
+    const retries = vi.fn(() => hold.release());
+    session.on('lock:retry', retries);
     const response = await fetch('/api/counter', { method: 'POST', body: 'mine' });
     await blocker;
     expect(await response.json()).toEqual({ counter: 1 });
-    expect(retries).toHaveBeenCalled();
+    expect(retries).toHaveBeenCalledTimes(1);
+    expect(php.log.filter((entry) => entry.path === '/api/counter').map((entry) => entry.status)).toEqual([
+      423, 200,
+    ]);
     expect(runs('/api/counter').map((entry) => entry.bodyText)).toEqual(['mine']);
   });
 
@@ -136,17 +143,21 @@ describe('installFetch', () => {
   test('an aborted fetch that is still queued rejects with AbortError and is never sent', async () => {
     const session = client({ concurrency: 1 });
     installed = installFetch(session);
-    const first = fetch('/api/counter?hold=150', { method: 'POST', body: 'first' });
-    await vi.waitFor(() => expect(session.stats.inFlight).toBe(1));
+    const hold = holder.arm();
+    const first = fetch(holder.path, { method: 'POST', body: 'first' });
+    await hold.held;
     const controller = new AbortController();
     const queued = fetch('/api/counter', { method: 'POST', body: 'queued', signal: controller.signal });
     await vi.waitFor(() => expect(session.stats.queued).toBe(1));
     controller.abort();
     const error = await queued.catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('AbortError');
+    // A write queued after it goes once the first answers: the aborted one, had it kept its place, would go first.
+    const later = fetch('/api/counter', { method: 'POST', body: 'later' });
+    hold.release();
     await first;
-    await sleep(30);
-    expect(php.log.filter((entry) => entry.bodyText === 'queued')).toHaveLength(0);
+    expect(await (await later).json()).toEqual({ counter: 1 });
+    expect(php.log.map((entry) => entry.bodyText).filter(Boolean)).toEqual(['first', 'later']);
   });
 
   test('uninstall() restores the original fetch, and leaves a later replacement alone', async () => {

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { isSessionExpiredError, isSessionLockTimeoutError, type SessionClient } from '../../src/index.js';
 import { installJQuery, type JQueryAdapter } from '../../src/platform/jquery/index.js';
 import { createPhpServer, installDemoRoutes } from '../../src/testing/index.js';
-import { addNotes, client, pageOrigin, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addLockHolder } from '../helpers/mock-lock-holder.js';
+import { addNotes, client, pageOrigin, useMockPhp } from '../helpers/mock-php.js';
 
 // jQuery 3's CommonJS build returns jQuery bound to the (happy-dom) window; jQuery 4 exports a factory.
 const require = createRequire(import.meta.url);
@@ -20,6 +21,7 @@ const other = installDemoRoutes(createPhpServer({ baseUrl: otherOrigin, cors: { 
 const { php, sent, server } = useMockPhp({ lockWaitTimeoutMs: 200 }, { [otherOrigin]: other });
 
 addNotes(php, (notes) => ({ saved: notes.length }));
+const holder = addLockHolder(php);
 php.route('POST', '/api/destroy', async ({ session_start, session_destroy }) => {
   await session_start();
   session_destroy();
@@ -97,38 +99,49 @@ describe.each([
   test('a session-lock timeout is retried and success fires once', async () => {
     const session = client({ lockRetry: { maxRetryAfter: 50 } });
     adapter = installJQuery($, session);
-    const retries = vi.fn();
-    session.on('lock:retry', retries);
     await $.getJSON('/api/whoami');
-    // Another tab holds the lock for 350 ms: the first attempt times out after 200 ms, a retry gets it.
-    const blocker = fetch('/api/hold?ms=350', { credentials: 'include' });
-    await sleep(20);
+    // Another tab holds the lock until the first attempt has timed out (after 200 ms); the retry gets it.
+    const hold = holder.arm();
+    const blocker = fetch(holder.path, { credentials: 'include' });
+    await hold.held;
+    const retries = vi.fn(() => hold.release());
+    session.on('lock:retry', retries);
     const cb = callbacks();
     const seen = watch($.post({ url: '/api/counter', data: 'mine', dataType: 'json', ...cb }), cb);
     await seen.settled;
+    hold.release();
     await blocker;
     expect(cb.success).toHaveBeenCalledTimes(1);
     expect(cb.success.mock.calls[0]![0]).toEqual({ counter: 1 });
     expect(cb.error).not.toHaveBeenCalled();
     expect(seen.done).toHaveBeenCalledTimes(1);
-    expect(retries).toHaveBeenCalled();
+    expect(retries).toHaveBeenCalledTimes(1);
+    expect(php.log.filter((entry) => entry.path === '/api/counter').map((entry) => entry.status)).toEqual([
+      423, 200,
+    ]);
     expect(runs('/api/counter')).toHaveLength(1);
   });
 
   test('lock timeouts past lockRetry.limit fire error once with 423 and the SessionLockTimeoutError', async () => {
     adapter = installJQuery($, client({ lockRetry: { limit: 0 } }));
     await $.getJSON('/api/whoami');
-    const blocker = fetch('/api/hold?ms=400', { credentials: 'include' });
-    await sleep(20);
+    const hold = holder.arm();
+    const blocker = fetch(holder.path, { credentials: 'include' });
+    await hold.held;
     const cb = callbacks();
     const seen = watch($.ajax({ url: '/api/counter', type: 'POST', ...cb }), cb);
     await seen.settled;
+    hold.release();
     await blocker;
     expect(cb.error).toHaveBeenCalledTimes(1);
     expect(seen.fail).toHaveBeenCalledTimes(1);
     const [jqXHR, textStatus, errorThrown] = cb.error.mock.calls[0]!;
     expect([jqXHR.status, textStatus]).toEqual([423, 'error']);
     expect(isSessionLockTimeoutError(errorThrown)).toBe(true);
+    expect(errorThrown.attempts).toBe(1);
+    expect(php.log.filter((entry) => entry.path === '/api/counter').map((entry) => entry.status)).toEqual([
+      423,
+    ]);
     expect(jqXHR.statusText).toMatch(/^SessionLockTimeoutError: /);
     expect(jqXHR.getResponseHeader('X-Session-Lock')).toBe('timeout');
     expect(runs('/api/counter')).toHaveLength(0);
@@ -194,22 +207,26 @@ describe.each([
   test('aborting a queued request fails it once with "abort" and it is never sent', async () => {
     const session = client({ concurrency: 1 });
     adapter = installJQuery($, session);
-    const first = $.post('/api/counter?hold=150', 'first');
-    await vi.waitFor(() => expect(session.stats.inFlight).toBe(1));
+    const hold = holder.arm();
+    const first = $.post(holder.path, 'first');
+    await hold.held;
     const cb = callbacks();
     const queued = $.ajax({ url: '/api/counter', type: 'POST', data: 'queued', ...cb });
     const seen = watch(queued, cb);
     await vi.waitFor(() => expect(session.stats.queued).toBe(1));
     queued.abort();
     await seen.settled;
+    // A write queued after it goes once the first answers: the aborted one, had it kept its place, would go first.
+    const later = $.post('/api/counter', 'later');
+    hold.release();
     await first;
-    await sleep(50);
+    await later;
+    expect(php.log.map((entry) => entry.bodyText).filter(Boolean)).toEqual(['first', 'later']);
     expect(cb.error).toHaveBeenCalledTimes(1);
     expect(cb.error.mock.calls[0]![1]).toBe('abort');
     expect(cb.complete).toHaveBeenCalledTimes(1);
     expect(cb.success).not.toHaveBeenCalled();
     expect(session.stats).toMatchObject({ queued: 0, inFlight: 0 });
-    expect(php.log.filter((entry) => entry.bodyText === 'queued')).toHaveLength(0);
     expect(runs('/api/counter')).toHaveLength(1);
   });
 

@@ -1,14 +1,27 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
-import { addSlowLogin, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { settle } from '../helpers/fake-time.js';
+import { createGates } from '../helpers/gates.js';
+import { addGatedLogin, client, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 
-const { php } = useMockPhp();
+// use_strict_mode=1: a request with a regenerated-away id gets a new, empty session.
+const { php } = useMockPhp({ strictMode: true });
 
-addSlowLogin(php, 60);
-// A read that releases the lock at once and answers late, with the id it was sent.
-php.route('GET', '/api/slow-read', async ({ session_start, sleep: wait }) => {
+// Each slow step waits at a gate the test opens, so the windows these tests are about stay open on a busy machine.
+const logins = addGatedLogin(php);
+// A write by a script without the helper (which would send no cookie with that answer): plain session_start().
+const plainWrites = createGates('/api/plain-counter');
+php.route('POST', '/api/plain-counter', async ({ session_start, $_SESSION }) => {
+  await session_start({ protocol: false });
+  $_SESSION.counter = Number($_SESSION.counter ?? 0) + 1;
+  await plainWrites.pass();
+  return { counter: $_SESSION.counter };
+});
+// A read that releases the lock at once and answers when its gate opens, with the id it was sent.
+const reads = createGates('/api/slow-read');
+php.route('GET', '/api/slow-read', async ({ session_start }) => {
   await session_start({ read_and_close: true });
-  await wait(150);
+  await reads.pass();
   return { ok: true };
 });
 
@@ -19,7 +32,6 @@ describe('rotation barrier', () => {
     const session = client({ concurrency: 4, lockHandoffDelay: 0 });
     await session.get('/api/whoami');
     const before = [session.post('/api/counter?hold=80'), session.get('/api/whoami', { session: 'read' })];
-    await sleep(5);
     const login = session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true });
     const after = [session.post('/api/counter'), session.get('/api/whoami', { session: 'read' })];
     await Promise.all([...before, login, ...after]);
@@ -38,20 +50,19 @@ describe('rotation barrier', () => {
   });
 
   test('without the barrier, a request sent with the old id during a login logs the user out (what it prevents)', async () => {
-    // A script without the helper (which would send no cookie with that answer): plain session_start().
-    php.route('POST', '/api/plain-counter', async ({ session_start, $_SESSION, sleep: wait }) => {
-      await session_start({ protocol: false });
-      $_SESSION.counter = Number($_SESSION.counter ?? 0) + 1;
-      await wait(120);
-      return { counter: $_SESSION.counter };
-    });
     const session = client({ concurrency: 4 });
     await session.get('/api/whoami');
-    const login = session.post('/api/slow-login');
-    await sleep(20);
+    const regenerated = logins.arm();
+    const login = session.post('/api/gated-login');
+    await regenerated.reached;
     // Old cookie, old id: PHP (use_strict_mode) answers with a third id whose cookie lands after the login's.
+    const onServer = plainWrites.arm();
     const write = session.post('/api/plain-counter');
-    await Promise.all([login, write]);
+    await onServer.reached;
+    regenerated.open();
+    await login;
+    onServer.open();
+    await write;
     expect(await session.get('/api/whoami').json()).toMatchObject({ loggedIn: false });
   });
 
@@ -59,9 +70,15 @@ describe('rotation barrier', () => {
     const session = client({ concurrency: 4 });
     const events = recordEvents(session);
     await session.get('/api/whoami');
-    const login = session.post('/api/slow-login', { rotatesSession: true });
-    await sleep(20);
-    const write = session.post('/api/counter?hold=120');
+    const regenerated = logins.arm();
+    const login = session.post('/api/gated-login', { rotatesSession: true });
+    await regenerated.reached;
+    const write = session.post('/api/counter');
+    await settle();
+    // The write waits in the browser until the login has answered: it never carries the old id.
+    expect(session.stats.queued).toBe(1);
+    expect(php.log.map((entry) => entry.path)).not.toContain('/api/counter');
+    regenerated.open();
     await Promise.all([login, write]);
     expect(await session.get('/api/whoami').json()).toMatchObject({ loggedIn: true, counter: 1 });
     expect(events).toEqual(['session:start', 'session:rotate']);
@@ -71,11 +88,13 @@ describe('rotation barrier', () => {
     const session = client({ concurrency: 4 });
     const events = recordEvents(session);
     await session.get('/api/whoami');
+    const answer = reads.arm();
     const slow = session.get('/api/slow-read', { session: 'read' });
-    await sleep(10);
+    await answer.reached;
     await session.post('/api/login');
     const rotated = session.session;
     expect(rotated.rotations).toBe(1);
+    answer.open();
     await slow;
     expect(session.session.fingerprint).toBe(rotated.fingerprint);
     expect(session.session.rotations).toBe(1);

@@ -1,15 +1,18 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
-import { addSlowLogin, client, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { createGates } from '../helpers/gates.js';
+import { addGatedLogin, client, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 
 // use_strict_mode=0: a request with a regenerated-away id silently gets an empty session under the old id, and
 // no Set-Cookie. With the protocol, the server marks it expired.
 const { php } = useMockPhp({ strictMode: false });
 
-addSlowLogin(php, 30);
-php.route('POST', '/api/slow-private', async ({ session_start, $_SESSION, sleep: wait, unauthorized }) => {
+const logins = addGatedLogin(php);
+// Checks the login only when its gate opens (a request made without arm() goes straight on).
+const privates = createGates('/api/slow-private');
+php.route('POST', '/api/slow-private', async ({ session_start, $_SESSION, unauthorized }) => {
   await session_start();
-  await wait(80);
+  await privates.pass();
   if (!$_SESSION.user) return unauthorized();
   $_SESSION.saved = true;
   return { saved: true };
@@ -20,10 +23,16 @@ describe('a request sent with the id from before a rotation', () => {
     const session = client({ concurrency: 4 });
     const events = recordEvents(session);
     await session.get('/api/whoami');
-    const login = session.post('/api/slow-login');
-    await sleep(10);
+    const regenerated = logins.arm();
+    const login = session.post('/api/gated-login');
+    await regenerated.reached;
+    // The write reaches the server with the old id, and answers after the login has.
+    const onServer = privates.arm();
     const write = session.post('/api/slow-private').json();
+    await onServer.reached;
+    regenerated.open();
     await login;
+    onServer.open();
     await expect(write).resolves.toEqual({ saved: true });
     expect(events).toEqual(['session:start', 'session:rotate']);
     expect(session.session.status).toBe('active');

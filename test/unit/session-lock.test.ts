@@ -1,10 +1,26 @@
 // @vitest-environment happy-dom
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { isSessionLockTimeoutError, isTimeoutError } from '../../src/index.js';
-import { client, useMockPhp } from '../helpers/mock-php.js';
+import { addLockHolder } from '../helpers/mock-lock-holder.js';
+import { client, sleep, useMockPhp } from '../helpers/mock-php.js';
 
 // A handler with a lock-wait timeout of one second that answers per the protocol (423 + Retry-After: 1).
 const { php } = useMockPhp({ lockWaitTimeoutMs: 1000 });
+// Another tab's request that holds the session lock until the test lets it go.
+const holder = addLockHolder(php);
+const holdLock = async () => {
+  const hold = holder.arm();
+  const done = fetch(holder.path, { credentials: 'include' });
+  await hold.held;
+  return {
+    release: async () => {
+      hold.release();
+      await done;
+    },
+  };
+};
+const counterStatuses = () =>
+  php.log.filter((entry) => entry.path === '/api/counter').map((entry) => entry.status);
 
 const counterRuns = () => php.log.filter((entry) => entry.path === '/api/counter' && entry.executed);
 
@@ -26,26 +42,28 @@ describe('session-lock timeouts', () => {
 
   test('a POST that meets a lock timeout is retried (the script did not run) and then succeeds', async () => {
     const session = client({ lockRetry: { maxRetryAfter: 50 } });
-    const retries: number[] = [];
-    session.on('lock:retry', (event) => retries.push(event.attempt));
     await session.get('/api/whoami');
-    // Another tab holds the lock for 1.5 s: the first attempt times out after 1 s, the retry gets the lock.
-    const other = fetch('/api/hold?ms=1500', { credentials: 'include' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Another tab holds the lock until the first attempt has timed out (after 1 s); the retry gets the lock.
+    const other = await holdLock();
+    const retries: number[] = [];
+    session.on('lock:retry', (event) => {
+      retries.push(event.attempt);
+      void other.release();
+    });
     const result = await session.post('/api/counter', { body: 'mine' }).json<{ counter: number }>();
-    await other;
     expect(result.counter).toBe(1);
-    expect(retries.length).toBeGreaterThanOrEqual(1);
+    expect(retries).toEqual([1]);
+    expect(counterStatuses()).toEqual([423, 200]);
     expect(counterRuns()).toHaveLength(1);
   });
 
   test('after lockRetry.limit retries the request rejects with SessionLockTimeoutError carrying the attempts', async () => {
     const session = client({ lockRetry: { limit: 1, maxRetryAfter: 10 } });
     await session.get('/api/whoami');
-    const other = fetch('/api/hold?ms=2600', { credentials: 'include' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const other = await holdLock();
     const error = await session.post('/api/counter', { body: 'never' }).catch((caught: unknown) => caught);
-    await other;
+    await other.release();
+    expect(counterStatuses()).toEqual([423, 423]);
     expect(isSessionLockTimeoutError(error)).toBe(true);
     expect((error as { attempts: number }).attempts).toBe(2);
     expect((error as Error).message).toMatch(
@@ -57,16 +75,20 @@ describe('session-lock timeouts', () => {
   test("ky's per-attempt timeout does not cut a lock wait short; the deadline bounds the whole request", async () => {
     const session = client({ timeout: 100 });
     await session.get('/api/whoami');
-    const other = fetch('/api/hold?ms=400', { credentials: 'include' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await expect(session.post('/api/counter', { body: 'waits' }).json()).resolves.toEqual({ counter: 1 });
-    await other;
+    const other = await holdLock();
+    const waits = session.post('/api/counter', { body: 'waits' }).json();
+    const settled = vi.fn();
+    waits.then(settled, settled);
+    // The write waits for the lock four times as long as ky's timeout, and is still waiting.
+    await sleep(400);
+    expect(settled).not.toHaveBeenCalled();
+    await other.release();
+    await expect(waits).resolves.toEqual({ counter: 1 });
 
     const strict = client({ deadline: 150 });
-    const blocker = fetch('/api/hold?ms=600', { credentials: 'include' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const blocker = await holdLock();
     const error = await strict.post('/api/counter', { body: 'late' }).catch((caught: unknown) => caught);
     expect(isTimeoutError(error)).toBe(true);
-    await blocker;
+    await blocker.release();
   });
 });

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ExpiredContext, SessionClient, SessionClientOptions } from '../../src/index.js';
+import { advanceTo, finish, play, settle, until, useFakeTime } from '../helpers/fake-time.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
-import { addNotes, client, login, recordEvents, sleep, useMockPhp } from '../helpers/mock-php.js';
+import { addNotes, client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 
 // Several clients in one window stand for tabs: one cookie jar (happy-dom's), one msw mock, Node's
 // BroadcastChannel between them, and a fake Web Locks API (happy-dom has none) shared like an origin's.
@@ -23,6 +24,7 @@ afterEach(() => {
   for (const tab of open.splice(0)) tab.dispose();
   fake.uninstall();
   vi.unstubAllGlobals();
+  vi.useRealTimers();
 });
 
 /** A client standing for one tab; disposed (the tab closed) after the test. */
@@ -79,7 +81,9 @@ describe('shared session state', () => {
     const fromB = b.post('/api/notes', { body: 'from B' });
     await vi.waitFor(() => expect(bContext).toBeDefined());
     const fromA = a.post('/api/notes', { body: 'from A' });
-    await sleep(20);
+    // Tab A's write came back expired too and is held for the login.
+    await vi.waitFor(() => expect(a.stats.queued).toBe(1));
+    expect(a.session.status).toBe('expired');
     await login(a);
     await expect(fromB.json()).resolves.toEqual({ saved: true });
     await expect(fromA.json()).resolves.toEqual({ saved: true });
@@ -93,36 +97,45 @@ describe('shared session state', () => {
 
 describe('one keepalive for all tabs', () => {
   test('only the leader tab pings, and the keepalive moves when the leader closes', async () => {
+    useFakeTime();
     const keepalive = { url: '/api/keepalive', interval: 1000 };
-    const leaders: string[] = [];
+    const leaders: Array<{ name: string; at: number }> = [];
     const tabs = ['a', 'b', 'c'].map((name) => {
       const created = tab({ heartbeat: keepalive });
-      created.on('tabs:leader', ({ leader }) => leader && leaders.push(name));
+      created.on('tabs:leader', ({ leader }) => leader && leaders.push({ name, at: Date.now() }));
       return created;
     });
-    await login(tabs[0]!);
-    await vi.waitFor(() => expect(leaders).toHaveLength(1));
-    await sleep(2300);
-    expect(pings()).toBe(2);
+    await finish(login(tabs[0]!));
+    await until(() => expect(leaders).toHaveLength(1));
     const first = leaders[0]!;
-    tabs[['a', 'b', 'c'].indexOf(first)]!.dispose();
-    await vi.waitFor(() => expect(leaders).toHaveLength(2));
-    expect(leaders[1]).not.toBe(first);
-    await sleep(2300);
+    await advanceTo(first.at + 2300);
+    expect(pings()).toBe(2);
+    tabs[['a', 'b', 'c'].indexOf(first.name)]!.dispose();
+    await until(() => expect(leaders).toHaveLength(2));
+    const second = leaders[1]!;
+    expect(second.name).not.toBe(first.name);
+    // The new leader's first ping is one interval after it took over.
+    await advanceTo(second.at + 999);
+    expect(pings()).toBe(2);
+    await advanceTo(second.at + 2000);
     expect(pings()).toBe(4);
   });
 });
 
 describe('cross-tab write lock', () => {
   test("two tabs' writes take turns, so none meets the server's lock timeout", async () => {
+    // On fake time, the mock's lock waits included: a loaded machine cannot stretch one hold into a timeout.
+    useFakeTime({ performance: true });
     const a = tab();
     const b = tab();
-    await login(a);
+    await finish(login(a));
     const events = [recordEvents(a), recordEvents(b)];
+    // Each tab lets two writes go; without the cross-tab lock four would wait on the session lock at once, and
+    // the last, behind three holds of 150 ms, would pass the 400 ms lock-wait timeout.
     const writes = [a, b].flatMap((session) =>
-      [1, 2, 3, 4].map(() => session.post('/api/counter?hold=120').json<{ counter: number }>()),
+      [1, 2, 3, 4].map(() => session.post('/api/counter?hold=150').json<{ counter: number }>()),
     );
-    const counters = (await Promise.all(writes)).map((result) => result.counter).sort((x, y) => x - y);
+    const counters = (await play(Promise.all(writes))).map((result) => result.counter).sort((x, y) => x - y);
     expect(counters).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(php.log.filter((entry) => entry.status === 423)).toHaveLength(0);
     expect(events.flat()).not.toContain('lock:retry');
@@ -130,14 +143,27 @@ describe('cross-tab write lock', () => {
   });
 
   test('a lock held by a hung tab is stolen after writeLockTimeout', async () => {
+    useFakeTime();
     const a = tab({ tabs: { writeLockTimeout: 200 } });
-    await login(a);
+    await finish(login(a));
     const name = 'session-fetch:http://localhost:3000:PHPSESSID:write';
     void fake.locks.request(name, () => new Promise(() => {})).catch(() => undefined);
-    const started = Date.now();
-    await expect(a.post('/api/counter').json()).resolves.toEqual({ counter: 1 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    expect(fake.locks.steals).toContain(name);
+    let answered = false;
+    const madeAt = Date.now();
+    const write = a
+      .post('/api/counter')
+      .json()
+      .finally(() => {
+        answered = true;
+      });
+    await advanceTo(madeAt + 199);
+    expect(answered).toBe(false);
+    expect(fake.locks.steals).toEqual([]);
+    // A 0 ms timer set while another fires runs 1 ms later on fake time: the write goes at 200-201 ms, and is
+    // answered with no more fake time passing.
+    await advanceTo(madeAt + 201);
+    expect(fake.locks.steals).toEqual([name]);
+    await expect(finish(write)).resolves.toEqual({ counter: 1 });
   });
 });
 
@@ -145,16 +171,18 @@ describe('old browsers', () => {
   test('without BroadcastChannel and Web Locks each tab behaves on its own', async () => {
     fake.uninstall();
     vi.stubGlobal('BroadcastChannel', undefined);
+    useFakeTime();
     const a = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
     const b = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
-    await login(a);
-    await b.get('/api/whoami');
-    await login(a);
-    await sleep(100);
+    const created = Date.now();
+    await finish(login(a));
+    await finish(b.get('/api/whoami'));
+    await finish(login(a));
+    await settle();
     expect(b.session.fingerprint).not.toBe(a.session.fingerprint);
-    await expect(b.post('/api/counter').json()).resolves.toEqual({ counter: 1 });
-    await sleep(1200);
-    // Every tab is its own leader.
+    await expect(finish(b.post('/api/counter').json())).resolves.toEqual({ counter: 1 });
+    // Every tab is its own leader: one ping from each per interval.
+    await advanceTo(created + 1000);
     expect(pings()).toBe(2);
   });
 });
