@@ -1,13 +1,14 @@
 import type { WriteSample } from './concurrency-limit.js';
 
-type Sent = { at: number; inFlight: number; endedBefore: number };
+type Sent = { at: number; inFlight: number; endedBefore: number; foreignEndedBefore: number };
 
 const now = () => performance.now();
 
 /**
  * This client's writes at the server: when each was sent and how many were in flight then (for the limit's
  * samples), and whether a lock timeout met by one of them was caused by another of ours (which then answers
- * soon, so the request goes again right after it instead of after Retry-After).
+ * soon, so the request goes again right after it instead of after Retry-After). The other tabs' writes to the
+ * session still in flight (told by the tabs' write lock) count as ours: they hold the same PHP lock.
  */
 export class OwnWrites {
   readonly #sent = new Map<number, Sent>();
@@ -15,6 +16,9 @@ export class OwnWrites {
   #ended = 0;
   #onEnd: Array<() => void> = [];
   #lastAnswerAt = Number.NEGATIVE_INFINITY;
+  /** The other tabs' writes at the server, and how many of them were answered so far. */
+  #foreign = 0;
+  #foreignEnded = 0;
   /** Lock timeouts met while another write of ours was at the server (seq → true), until read. */
   readonly #causedByUs = new Set<number>();
 
@@ -22,10 +26,31 @@ export class OwnWrites {
     return this.#sent.size;
   }
 
+  /** The other tabs' writes at the server. */
+  get foreign(): number {
+    return this.#foreign;
+  }
+
+  /** The other tabs' writes at the server are now `count` (the tabs' write lock sees them start and end). */
+  setForeign(count: number): void {
+    const ended = this.#foreign - count;
+    this.#foreign = count;
+    if (ended <= 0) return;
+    this.#foreignEnded += ended;
+    // Its answer freed the lock as one of ours would: the next write of ours at the server holds it from now on.
+    this.#lastAnswerAt = now();
+    this.#wake();
+  }
+
   /** The write `seq` goes to the server now (again, when it first had to wait for the tabs' write lock). */
   sent(seq: number): void {
     const known = this.#sent.has(seq);
-    this.#sent.set(seq, { at: now(), inFlight: this.#sent.size + (known ? 0 : 1), endedBefore: this.#ended });
+    this.#sent.set(seq, {
+      at: now(),
+      inFlight: this.#sent.size + (known ? 0 : 1) + this.#foreign,
+      endedBefore: this.#ended,
+      foreignEndedBefore: this.#foreignEnded,
+    });
   }
 
   /**
@@ -46,7 +71,10 @@ export class OwnWrites {
   /** The write `seq` met a lock timeout: remembers whether another write of ours held the lock meanwhile. */
   lockTimeout(seq: number): void {
     const sent = this.#sent.get(seq);
-    if (sent && (this.#sent.size > 1 || this.#ended > sent.endedBefore)) this.#causedByUs.add(seq);
+    if (!sent) return;
+    const ours = this.#sent.size > 1 || this.#ended > sent.endedBefore;
+    const tabs = this.#foreign > 0 || this.#foreignEnded > sent.foreignEndedBefore;
+    if (ours || tabs) this.#causedByUs.add(seq);
   }
 
   /** Whether the last lock timeout of `seq` was caused by another write of ours (read once). */
@@ -58,15 +86,19 @@ export class OwnWrites {
   ended(seq: number): void {
     if (!this.#sent.delete(seq)) return;
     this.#ended++;
+    this.#wake();
+  }
+
+  #wake(): void {
     const waiting = this.#onEnd;
     if (waiting.length === 0) return;
     this.#onEnd = [];
     for (const resolve of waiting) resolve();
   }
 
-  /** Resolves when the next write of ours is answered, at once when none is in flight. */
+  /** Resolves when the next write of ours (or of another tab) is answered, at once when none is in flight. */
   nextEnd(signal: AbortSignal): Promise<void> {
-    if (this.#sent.size === 0) return Promise.resolve();
+    if (this.#sent.size === 0 && this.#foreign === 0) return Promise.resolve();
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {

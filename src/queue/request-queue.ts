@@ -41,6 +41,8 @@ export class RequestQueue {
   #writes = 0;
   #running = 0;
   #barrier = false;
+  /** Requests running alone (a barrier, a lane request). */
+  #alone = 0;
   /** When each slot freed by a hand-off may take a write again. */
   #cooling: number[] = [];
   #handoffTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,6 +67,11 @@ export class RequestQueue {
 
   get inFlight(): number {
     return this.#running;
+  }
+
+  /** Whether the request holding its turn must run alone (a session-rotating request, a lane request). */
+  get alone(): boolean {
+    return this.#alone > 0;
   }
 
   /** Requests waiting for the expiry's decision: held in line, or come back expired and keeping their place. */
@@ -166,15 +173,18 @@ export class RequestQueue {
       this.ownWrites.sent(ticket.seq);
     }
     if (ticket.barrier) this.#barrier = true;
+    const alone = ticket.barrier || (write && this.gate(ticket) === 'lane');
+    if (alone) this.#alone++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.#running--;
+      if (alone) this.#alone--;
       if (write) {
         this.#writes--;
         this.ownWrites.ended(ticket.seq);
-        if (this.#writes > 0) this.#handOff();
+        if (this.#writes + this.ownWrites.foreign > 0) this.#handOff();
       }
       if (ticket.barrier) this.#barrier = false;
       this.pump();
@@ -184,6 +194,11 @@ export class RequestQueue {
   /** A write of ticket `seq` goes to the server only now (it waited for the tabs' write lock after its turn). */
   sending(seq: number): void {
     this.ownWrites.sent(seq);
+  }
+
+  /** The other tabs' writes at the server are now `count` (told by the tabs' write lock). */
+  foreignWrites(count: number): void {
+    this.ownWrites.setForeign(count);
   }
 
   /** A write's answer (not a lock timeout), for the limit. */
@@ -200,9 +215,16 @@ export class RequestQueue {
     this.limit.onLockTimeout(sample);
   }
 
+  /**
+   * How long a place freed while another write waits for PHP's lock waits before taking the next write: the
+   * hand-off delay less the round trip (the next write reaches the server a round trip after it is sent).
+   */
+  handoffWaitMs(): number {
+    return Math.max(0, this.handoffDelay - (this.limit.roundTripMs ?? 0));
+  }
+
   #handOff(): void {
-    // The next write reaches the server a round trip after the lock was freed: only the rest needs waiting.
-    const delay = this.handoffDelay - (this.limit.roundTripMs ?? 0);
+    const delay = this.handoffWaitMs();
     if (delay <= 0) return;
     this.#cooling.push(Date.now() + delay);
     if (this.#handoffTimer === undefined) this.#armHandoffTimer();

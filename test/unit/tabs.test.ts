@@ -133,6 +133,8 @@ describe('cross-tab write lock', () => {
     const a = tab({ tabs: { writeLockTimeout: 200 } });
     await login(a);
     const name = 'session-fetch:http://localhost:3000:PHPSESSID:write';
+    // The tab passes its write lock on once idle; then the hung tab takes it.
+    await vi.waitFor(() => expect(fake.locks.isHeld(name)).toBe(false));
     void fake.locks.request(name, () => new Promise(() => {})).catch(() => undefined);
     const started = Date.now();
     await expect(a.post('/api/counter').json()).resolves.toEqual({ counter: 1 });
