@@ -35,7 +35,7 @@ export class CrossTabWriteLock {
   #heldSince = 0;
   /** Another tab asked for the baton. */
   #wanted = false;
-  #ear: BroadcastChannel | undefined;
+  #channel: BroadcastChannel | undefined;
   #host: WriteLockHost | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #holders = new Set<Holder>();
@@ -139,26 +139,28 @@ export class CrossTabWriteLock {
     if (this.#phase !== 'held') return;
     this.#phase = 'passing';
     this.#wanted = false;
-    this.#ear?.close();
-    this.#ear = undefined;
     const slots = [...this.#holders].map((holder) => this.#slots.take(locks, holder));
     void Promise.all(slots).then(() => {
       this.#unlock?.();
       this.#unlock = undefined;
       this.#phase = 'idle';
+      this.#close();
       this.#notify();
     });
   }
 
   async #take(locks: LockManager): Promise<void> {
     this.#phase = 'acquiring';
+    this.#wanted = false;
     const hold = ++this.#hold;
     try {
+      this.#open(locks);
       const granted = this.#request(locks, hold, true);
-      this.#ask();
+      this.#post('want');
       const stolen = !(await granted);
       if (stolen) await this.#request(locks, hold, false);
-      this.#listen(locks);
+      // A tab that asked before this one listened learns that it has to ask again.
+      this.#post('held');
       if (this.#overlaps(locks)) {
         const { pending = [] } = await this.#slots.find(locks, stolen);
         if (pending.some((lock) => lock.name === this.name)) this.#wanted = true;
@@ -204,40 +206,46 @@ export class CrossTabWriteLock {
 
   /** The baton is lost (stolen) or was never had: the next write asks for it again. */
   #drop(): void {
-    this.#ear?.close();
-    this.#ear = undefined;
+    this.#close();
     this.#unlock?.();
     this.#unlock = undefined;
     this.#phase = 'idle';
     this.#notify();
   }
 
-  /** Asks the holder, if any, to pass the baton on. */
-  #ask(): void {
+  /**
+   * While this tab asks for the baton or holds it, hears the other tabs: 'want' (pass it on when you can) and
+   * 'held' (a tab got it; whoever asked before it listened asks again). Without BroadcastChannel the holder passes
+   * the baton once its writes are answered.
+   */
+  #open(locks: LockManager): void {
     const Channel = globalThis.BroadcastChannel;
-    if (typeof Channel !== 'function') return;
+    if (this.#channel || typeof Channel !== 'function') return;
     try {
-      const channel = new Channel(this.name);
-      channel.postMessage('want');
-      channel.close();
-    } catch {
-      // No channel: the holder passes the baton once its writes are answered.
-    }
-  }
-
-  /** While this tab holds the baton, hears the other tabs ask for it. */
-  #listen(locks: LockManager): void {
-    const Channel = globalThis.BroadcastChannel;
-    if (typeof Channel !== 'function') return;
-    try {
-      this.#ear = new Channel(this.name);
+      this.#channel = new Channel(this.name);
     } catch {
       return;
     }
-    this.#ear.onmessage = () => {
+    this.#channel.onmessage = ({ data }: MessageEvent) => {
+      if (data === 'held' && this.#phase === 'acquiring') this.#post('want');
+      if (data !== 'want') return;
+      // Heard while still asking, it may be meant for the holder before this tab: passing once too often is cheap.
       this.#wanted = true;
       this.#settle(locks);
     };
+  }
+
+  #post(message: 'want' | 'held'): void {
+    try {
+      this.#channel?.postMessage(message);
+    } catch {
+      // A closed channel: nothing to tell.
+    }
+  }
+
+  #close(): void {
+    this.#channel?.close();
+    this.#channel = undefined;
   }
 
   #notify(): void {

@@ -58,7 +58,11 @@ const mostAtOnce = (writes: Write[]): number => {
 /** Writes that reached PHP only after the one that held the lock before them let it go: the lock idled. */
 const idleBefore = (writes: Write[]): string[] => {
   const byLock = [...writes].sort((x, y) => x.startedAt - y.startedAt);
-  return byLock.filter((w, i) => i > 0 && w.arrivedAt > byLock[i - 1]!.endedAt).map((w) => w.tag);
+  return byLock.flatMap((w, i) => {
+    const before = byLock[i - 1];
+    if (!before || w.arrivedAt <= before.endedAt) return [];
+    return [`${w.tag} reached PHP ${Math.round((w.arrivedAt - before.endedAt) * 1000)} ms after ${before.tag} ended`];
+  });
 };
 
 for (const [server, options] of Object.entries(servers)) {
