@@ -61,7 +61,9 @@ const idleBefore = (writes: Write[]): string[] => {
   return byLock.flatMap((w, i) => {
     const before = byLock[i - 1];
     if (!before || w.arrivedAt <= before.endedAt) return [];
-    return [`${w.tag} reached PHP ${Math.round((w.arrivedAt - before.endedAt) * 1000)} ms after ${before.tag} ended`];
+    return [
+      `${w.tag} reached PHP ${Math.round((w.arrivedAt - before.endedAt) * 1000)} ms after ${before.tag} ended`,
+    ];
   });
 };
 
