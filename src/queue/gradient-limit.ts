@@ -59,6 +59,11 @@ export class GradientLimit implements ConcurrencyLimit {
     return noQueue === undefined || hold === undefined ? undefined : Math.max(0, noQueue - hold);
   }
 
+  /** The shortest time between two pipelined answers: a hold the lock's writers take at least. */
+  get holdMs(): number | undefined {
+    return this.#gaps.min;
+  }
+
   /** Whether one write at a time is as fast as a pipeline: the lock's hand-over is no faster than a round trip. */
   #serialPays(): boolean {
     const noQueue = this.#noQueue.min;

@@ -1,6 +1,13 @@
 import type { WriteSample } from './concurrency-limit.js';
 
-type Sent = { at: number; inFlight: number; endedBefore: number; foreignEndedBefore: number };
+type Sent = {
+  at: number;
+  /** Sent to the server; false while it waits for the tabs' write lock after its queue turn. */
+  atServer: boolean;
+  inFlight: number;
+  endedBefore: number;
+  foreignEndedBefore: number;
+};
 
 const now = () => performance.now();
 
@@ -12,6 +19,8 @@ const now = () => performance.now();
  */
 export class OwnWrites {
   readonly #sent = new Map<number, Sent>();
+  /** Writes of #sent at the server. */
+  #atServer = 0;
   /** Writes answered so far. */
   #ended = 0;
   #onEnd: Array<() => void> = [];
@@ -22,8 +31,9 @@ export class OwnWrites {
   /** Lock timeouts met while another write of ours was at the server (seq → true), until read. */
   readonly #causedByUs = new Set<number>();
 
+  /** This client's writes at the server. */
   get inFlight(): number {
-    return this.#sent.size;
+    return this.#atServer;
   }
 
   /** The other tabs' writes at the server. */
@@ -42,15 +52,27 @@ export class OwnWrites {
     this.#wake();
   }
 
-  /** The write `seq` goes to the server now (again, when it first had to wait for the tabs' write lock). */
+  /** The write `seq` has its queue turn but waits for the tabs' write lock before it is sent. */
+  turn(seq: number): void {
+    this.#sent.set(seq, { at: now(), atServer: false, inFlight: 0, endedBefore: 0, foreignEndedBefore: 0 });
+  }
+
+  /** The write `seq` goes to the server now (again, for a write that waited for the tabs' write lock). */
   sent(seq: number): void {
-    const known = this.#sent.has(seq);
+    const known = this.#sent.get(seq);
+    if (!known?.atServer) this.#atServer++;
     this.#sent.set(seq, {
       at: now(),
-      inFlight: this.#sent.size + (known ? 0 : 1) + this.#foreign,
+      atServer: true,
+      inFlight: this.#atServer + this.#foreign,
       endedBefore: this.#ended,
       foreignEndedBefore: this.#foreignEnded,
     });
+  }
+
+  /** The write `seq`, known by its turn, goes to the server now. */
+  sending(seq: number): void {
+    if (this.#sent.has(seq)) this.sent(seq);
   }
 
   /**
@@ -59,7 +81,7 @@ export class OwnWrites {
    */
   sample(seq: number, lockWaitMs: number | undefined, ran: boolean): WriteSample | undefined {
     const sent = this.#sent.get(seq);
-    if (!sent) return undefined;
+    if (!sent?.atServer) return undefined;
     const time = now();
     // Sent before the previous answer came: it was at the server while that one held the lock, so the time
     // between the two answers is about one hold.
@@ -71,8 +93,8 @@ export class OwnWrites {
   /** The write `seq` met a lock timeout: remembers whether another write of ours held the lock meanwhile. */
   lockTimeout(seq: number): void {
     const sent = this.#sent.get(seq);
-    if (!sent) return;
-    const ours = this.#sent.size > 1 || this.#ended > sent.endedBefore;
+    if (!sent?.atServer) return;
+    const ours = this.#atServer > 1 || this.#ended > sent.endedBefore;
     const tabs = this.#foreign > 0 || this.#foreignEnded > sent.foreignEndedBefore;
     if (ours || tabs) this.#causedByUs.add(seq);
   }
@@ -84,7 +106,11 @@ export class OwnWrites {
 
   /** The write `seq` was answered (or failed): its turn ends. */
   ended(seq: number): void {
-    if (!this.#sent.delete(seq)) return;
+    const sent = this.#sent.get(seq);
+    if (!sent) return;
+    this.#sent.delete(seq);
+    if (!sent.atServer) return;
+    this.#atServer--;
     this.#ended++;
     this.#wake();
   }
@@ -98,7 +124,7 @@ export class OwnWrites {
 
   /** Resolves when the next write of ours (or of another tab) is answered, at once when none is in flight. */
   nextEnd(signal: AbortSignal): Promise<void> {
-    if (this.#sent.size === 0 && this.#foreign === 0) return Promise.resolve();
+    if (this.#atServer === 0 && this.#foreign === 0) return Promise.resolve();
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {

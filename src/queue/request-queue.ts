@@ -30,6 +30,9 @@ type Waiter = QueueTicket & {
 };
 
 const noop = () => {};
+/** How early a paced write should reach PHP before its turn: jitter of the round trip, the hold and the timers. */
+const paceMarginMs = 10;
+const paceMarginShare = 0.25;
 
 /**
  * The browser-side line for session requests. FIFO within a priority, head-of-line blocking so nothing overtakes
@@ -43,6 +46,8 @@ export class RequestQueue {
   #barrier = false;
   /** Requests running alone (a barrier, a lane request). */
   #alone = 0;
+  /** Writes wait for the tabs' write lock after their turn: they go to the server only at sending(). */
+  #throughTabs = false;
   /** When each slot freed by a hand-off may take a write again. */
   #cooling: number[] = [];
   #handoffTimer: ReturnType<typeof setTimeout> | undefined;
@@ -170,7 +175,8 @@ export class RequestQueue {
     const write = ticket.mode === 'write';
     if (write) {
       this.#writes++;
-      this.ownWrites.sent(ticket.seq);
+      if (this.#throughTabs) this.ownWrites.turn(ticket.seq);
+      else this.ownWrites.sent(ticket.seq);
     }
     if (ticket.barrier) this.#barrier = true;
     const alone = ticket.barrier || (write && this.gate(ticket) === 'lane');
@@ -184,7 +190,7 @@ export class RequestQueue {
       if (write) {
         this.#writes--;
         this.ownWrites.ended(ticket.seq);
-        if (this.#writes + this.ownWrites.foreign > 0) this.#handOff();
+        if (this.ownWrites.inFlight + this.ownWrites.foreign > 0) this.#handOff();
       }
       if (ticket.barrier) this.#barrier = false;
       this.pump();
@@ -193,7 +199,12 @@ export class RequestQueue {
 
   /** A write of ticket `seq` goes to the server only now (it waited for the tabs' write lock after its turn). */
   sending(seq: number): void {
-    this.ownWrites.sent(seq);
+    this.ownWrites.sending(seq);
+  }
+
+  /** From now on writes wait for the tabs' write lock after their turn, and sending() says when they go. */
+  writesWaitForTabs(): void {
+    this.#throughTabs = true;
   }
 
   /** The other tabs' writes at the server are now `count` (told by the tabs' write lock). */
@@ -216,11 +227,19 @@ export class RequestQueue {
   }
 
   /**
-   * How long a place freed while another write waits for PHP's lock waits before taking the next write: the
-   * hand-off delay less the round trip (the next write reaches the server a round trip after it is sent).
+   * How long a place freed while another write is at the server waits before taking the next write. A write
+   * sent at once would reach PHP a round trip after the lock passed to the next writer, and wait there for the
+   * holds of the writes ahead of it: it waits here instead, to reach PHP shortly before its turn, so that it
+   * keeps a worker blocked only that long. At least the hand-off delay less the round trip (a request arriving
+   * the moment the lock frees would take it before a waiter that polls); nothing before the hold is measured.
    */
   handoffWaitMs(): number {
-    return Math.max(0, this.handoffDelay - (this.limit.roundTripMs ?? 0));
+    const { roundTripMs = 0, holdMs } = this.limit;
+    const handoff = this.handoffDelay - roundTripMs;
+    const ahead = this.ownWrites.inFlight + this.ownWrites.foreign;
+    if (holdMs === undefined || ahead === 0) return Math.max(0, handoff);
+    const turnIn = ahead * holdMs - roundTripMs;
+    return Math.max(0, handoff, turnIn - Math.max(paceMarginMs, paceMarginShare * holdMs));
   }
 
   #handOff(): void {

@@ -61,6 +61,7 @@ export class CrossTabWriteLock {
   attach(host: WriteLockHost): void {
     this.#host = host;
     this.#slots.host = host;
+    host.writesWaitForTabs();
   }
 
   /** Waits until this write may be sent; resolves to its release (call it once its answer is read). */

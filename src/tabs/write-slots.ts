@@ -10,6 +10,8 @@ export type WriteLockHost = {
   readonly alone: boolean;
   /** The other tabs' writes at the server are now `count`. */
   foreignWrites(count: number): void;
+  /** From now on the tab's writes wait for this lock after their queue turn. */
+  writesWaitForTabs(): void;
 };
 
 /**
