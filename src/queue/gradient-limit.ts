@@ -23,12 +23,13 @@ const probeEvery = 30;
  * the lock is never idle and nobody waits longer than about one hold. That is 2 on a LAN, more when the round
  * trip is long against the hold (`noQueue / hold + 1` writes, which the limit jumps to as soon as it knows the
  * hold). The no-queue latency is the server's own (latency less `X-Session-Lock-Wait`) when it reports its
- * lock wait, else the latency of recent writes sent with nothing of ours in flight. The hold is the time
- * between two pipelined answers.
+ * lock wait, else the latency of recent writes sent with nothing of ours in flight. The hold is the shortest
+ * recent time between two pipelined answers (a longer one also counts the time the lock idled); the typical
+ * (median) one is the hand-over that pipelining costs.
  *
  * Pipelining pays only if the lock passes from one writer to the next faster than a round trip: lock handlers
- * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the pipelined hand-over is no
- * faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
+ * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the typical pipelined hand-over
+ * is no faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
  *
  * Whatever the target, the last writer in line must not come near the lock-wait timeout: (limit - 1) x hold
  * stays under half of it, the timeout learnt from lock timeouts (the server's lock-wait report on the 423, else
@@ -55,7 +56,7 @@ export class GradientLimit implements ConcurrencyLimit {
   /** The no-queue latency less one hold: what a write spends on the way there and back. */
   get roundTripMs(): number | undefined {
     const noQueue = this.#noQueue.min;
-    const hold = this.#gaps.median;
+    const hold = this.#gaps.min;
     return noQueue === undefined || hold === undefined ? undefined : Math.max(0, noQueue - hold);
   }
 
@@ -104,12 +105,15 @@ export class GradientLimit implements ConcurrencyLimit {
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);
     let target = (inFlight * noQueue) / latency + 1;
     const hold = this.#gaps.median;
+    // The shortest gap is the hold itself: a longer one also holds the time the lock idled because too few writes
+    // were on their way, and counting it as hold would keep the limit that low.
+    const shortest = this.#gaps.min;
     // Once the hold is known, the round trip needs noQueue / hold writes, plus the one waiting: that, at once,
     // rather than one more per answer, and no more on a write that came back early (PHP hands the lock out in
     // no particular order, so one write of a pair may not wait at all). Writes that waited longer than one
     // writer should still bring it down.
-    if (hold) {
-      const model = Math.min(2 * inFlight, noQueue / hold + 1);
+    if (hold && shortest) {
+      const model = Math.min(2 * inFlight, noQueue / shortest + 1);
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.

@@ -53,6 +53,17 @@ describe('the adaptive write limit', () => {
     expect(limit.roundTripMs).toBe(51);
   });
 
+  test('a gap that also counts time the lock idled (too few writes on their way) does not keep the limit low', () => {
+    // 20 ms holds over a 54 ms round trip need 4 writes. With 3, the lock idles 5 ms a write and the answers
+    // come 26 ms apart; one pair that came 21 ms apart shows the hold.
+    const limit = settle([
+      { latencyMs: 75, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 96, inFlight: 2, lockWaitMs: undefined, gapMs: 21 },
+      ...Array.from({ length: 6 }, () => ({ latencyMs: 78, inFlight: 3, lockWaitMs: undefined, gapMs: 26 })),
+    ]);
+    expect(limit.current).toBe(4);
+  });
+
   test('stays serial when the lock passes between waiters no faster than a round trip (a polling handler)', () => {
     const limit = settle(pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5));
     expect(limit.current).toBe(1);
