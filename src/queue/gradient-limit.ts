@@ -50,7 +50,10 @@ export class GradientLimit implements ConcurrencyLimit {
   get current(): number {
     const { min } = this.options;
     if (this.#serialPays()) return this.#untilProbe > 0 ? min : Math.max(min, Math.min(2, this.options.max));
-    return Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
+    const limit = Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
+    // One no-queue latency may be a cold first request (a new connection, a TLS handshake): before the limit goes
+    // past 2 on it, one write goes alone to confirm it. Writes in a full pipeline never show it again.
+    return limit > 2 && this.#noQueue.count < 2 ? min : limit;
   }
 
   /** The no-queue latency less one hold: what a write spends on the way there and back. */
@@ -86,6 +89,7 @@ export class GradientLimit implements ConcurrencyLimit {
     const { inFlight, lockWaitMs } = sample;
     const gapMs = sample.gapMs === undefined ? undefined : Math.max(1, sample.gapMs);
     let noQueue: number;
+    let lowered = false;
     if (lockWaitMs !== undefined) {
       // The server's report is exact, and per endpoint.
       noQueue = Math.max(1, latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0));
@@ -94,6 +98,8 @@ export class GradientLimit implements ConcurrencyLimit {
       const known = this.#noQueue.min;
       if (inFlight === 1 || known === undefined || latencyMs < known) this.#noQueue.push(latencyMs);
       noQueue = this.#noQueue.min ?? latencyMs;
+      // A write alone that came back faster shows the first no-queue latency was a cold request, not noise.
+      lowered = known !== undefined && noQueue < known;
     }
     if (gapMs !== undefined) {
       this.#gaps.push(gapMs);
@@ -119,7 +125,8 @@ export class GradientLimit implements ConcurrencyLimit {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.
       target = Math.min(target, 2);
     }
-    this.#limit = target > this.#limit ? target : this.#limit + smoothing * (target - this.#limit);
+    const follow = target > this.#limit || lowered;
+    this.#limit = follow ? target : this.#limit + smoothing * (target - this.#limit);
     this.#limit = Math.max(this.options.min, Math.min(this.options.max, this.#limit));
   }
 

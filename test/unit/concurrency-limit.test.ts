@@ -7,7 +7,7 @@ import { createConcurrencyLimit, type WriteSample } from '../../src/queue/concur
 
 const adaptive = { initial: 2, min: 1, max: 8, lockWaitThreshold: 10 };
 
-/** Answers of a steady pipeline of `inFlight` writes (after a first write sent alone). */
+/** Answers of a steady pipeline of `inFlight` writes (after two writes sent alone: the first, and its check). */
 const pipeline = (
   options: { rttMs: number; holdMs: number; handOverMs?: number; inFlight: number; header?: boolean },
   count = 20,
@@ -24,7 +24,7 @@ const pipeline = (
     lockWaitMs: header ? waited : undefined,
     gapMs: gap,
   };
-  return [first, ...Array.from({ length: count }, () => steady)];
+  return [first, first, ...Array.from({ length: count }, () => steady)];
 };
 
 const settle = (samples: WriteSample[]) => {
@@ -59,9 +59,26 @@ describe('the adaptive write limit', () => {
     const limit = settle([
       { latencyMs: 75, inFlight: 1, lockWaitMs: undefined },
       { latencyMs: 96, inFlight: 2, lockWaitMs: undefined, gapMs: 21 },
+      { latencyMs: 76, inFlight: 1, lockWaitMs: undefined },
       ...Array.from({ length: 6 }, () => ({ latencyMs: 78, inFlight: 3, lockWaitMs: undefined, gapMs: 26 })),
     ]);
     expect(limit.current).toBe(4);
+  });
+
+  test('a slow first write (a cold connection) does not raise the limit past 2 before a write alone confirms it', () => {
+    // 100 ms holds on a LAN, but the first write took 320 ms (a TLS handshake): it would call for 4.
+    const limit = settle([
+      { latencyMs: 320, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 420, inFlight: 2, lockWaitMs: undefined, gapMs: 100 },
+    ]);
+    // The next write goes alone, and shows the round trip: 2 cover it, at once.
+    expect(limit.current).toBe(1);
+    limit.onResponse({ latencyMs: 102, inFlight: 1, lockWaitMs: undefined });
+    expect(limit.current).toBe(2);
+    for (let index = 0; index < 5; index++) {
+      limit.onResponse({ latencyMs: 200, inFlight: 2, lockWaitMs: undefined, gapMs: 100 });
+    }
+    expect(limit.current).toBe(2);
   });
 
   test('stays serial when the lock passes between waiters no faster than a round trip (a polling handler)', () => {
