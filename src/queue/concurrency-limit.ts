@@ -11,6 +11,8 @@ export type WriteSample = {
   lockWaitMs: number | undefined;
   /** Time since the previous write's answer, when this one was already at the server then (about one hold). */
   gapMs?: number | undefined;
+  /** The URL without its query: each script holds the lock its own time. */
+  endpoint?: string | undefined;
 };
 
 /** How many 'write' requests may be in flight. */

@@ -1,4 +1,5 @@
 import type { ConcurrencyLimit } from './concurrency-limit.js';
+import { endpointOf } from './endpoint-measures.js';
 import { OwnWrites } from './own-writes.js';
 
 /**
@@ -215,13 +216,16 @@ export class RequestQueue {
   /** A write's answer (not a lock timeout), for the limit. */
   onAnswer(ticket: QueueTicket, lockWaitMs: number | undefined): void {
     const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, true) : undefined;
-    if (sample) this.limit.onResponse(sample);
+    if (!sample) return;
+    sample.endpoint = endpointOf(ticket.label.url);
+    this.limit.onResponse(sample);
   }
 
   /** A lock timeout, for the limit and for when to send the request again. */
   onLockTimeout(ticket: QueueTicket, lockWaitMs: number | undefined): void {
     const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, false) : undefined;
     if (!sample) return;
+    sample.endpoint = endpointOf(ticket.label.url);
     this.ownWrites.lockTimeout(ticket.seq);
     this.limit.onLockTimeout(sample);
   }

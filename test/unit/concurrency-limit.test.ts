@@ -81,6 +81,37 @@ describe('the adaptive write limit', () => {
     expect(limit.current).toBe(2);
   });
 
+  test('with answers as far apart as a write alone takes (a LAN, a lock that blocks), it stays at 2 instead of flapping', () => {
+    const limit = settle([
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
+    ]);
+    const seen = new Set<number>();
+    for (const gapMs of [101, 106, 104, 100, 107, 105, 102, 106, 104, 103]) {
+      limit.onResponse({ latencyMs: 130, inFlight: 2, lockWaitMs: undefined, gapMs });
+      seen.add(limit.current);
+    }
+    expect([...seen]).toEqual([2]);
+  });
+
+  test('each endpoint keeps its own no-queue latency: a quick script does not make a slow one look serial', () => {
+    const limit = settle([
+      { latencyMs: 12, inFlight: 1, lockWaitMs: undefined, endpoint: 'http://app/whoami.php' },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined, endpoint: 'http://app/write.php' },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined, endpoint: 'http://app/write.php' },
+    ]);
+    for (let index = 0; index < 6; index++) {
+      limit.onResponse({
+        latencyMs: 130,
+        inFlight: 2,
+        lockWaitMs: undefined,
+        gapMs: 101,
+        endpoint: 'http://app/write.php',
+      });
+    }
+    expect(limit.current).toBe(2);
+  });
+
   test('stays serial when the lock passes between waiters no faster than a round trip (a polling handler)', () => {
     const limit = settle(pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5));
     expect(limit.current).toBe(1);
