@@ -58,9 +58,10 @@ const load = () =>
     .join(' ');
 
 const loadModules = async () => {
-  // Inside the repository, so that the bundle finds playwright-core (left external) in node_modules.
-  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  const dir = mkdtempSync(join(root, 'node_modules/.cache/session-fetch-bench-'));
+  // Two levels inside the repository (test-results/ is git-ignored): the helpers find the repository from their
+  // own URL ('../..' from test/helpers/), and the bundle finds playwright-core (left external) in node_modules.
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'test-results/bench-lock-'));
   const outfile = join(dir, 'bench-bundle.mjs');
   await build({
     stdin: {
