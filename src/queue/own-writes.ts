@@ -47,8 +47,7 @@ export class OwnWrites {
     this.#foreign = count;
     if (ended <= 0) return;
     this.#foreignEnded += ended;
-    // Its answer freed the lock as one of ours would: the next write of ours at the server holds it from now on.
-    this.#lastAnswerAt = now();
+    // Not an answer for the hold's measure: this tab learns of it late, by the other tab and the Web Lock.
     this.#wake();
   }
 
