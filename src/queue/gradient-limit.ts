@@ -20,9 +20,9 @@ const probeEvery = 30;
  * trip is long against the hold (`noQueue / hold + 1` writes, which the limit jumps to as soon as it knows the
  * hold). The no-queue latency is the server's own (latency less `X-Session-Lock-Wait`) when it reports its
  * lock wait, else the latency of recent writes sent with nothing of ours in flight; both are kept per endpoint
- * (the URL without its query), since each script holds the lock its own time. The hold is the shortest
- * recent time between two pipelined answers (a longer one also counts the time the lock idled); the typical
- * (median) one is the hand-over that pipelining costs.
+ * (the URL without its query), since each script holds the lock its own time. The hold is the typical (median)
+ * recent time between two pipelined answers; the shortest one, a low estimate, paces the writes (see
+ * RequestQueue.handoffWaitMs).
  *
  * Pipelining pays only if the lock passes from one writer to the next faster than a round trip: lock handlers
  * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the typical pipelined hand-over
@@ -62,7 +62,7 @@ export class GradientLimit implements ConcurrencyLimit {
     const limit = Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
     // One no-queue latency may be a cold first request (a new connection, a TLS handshake): before the limit goes
     // past 2 on it, one write goes alone to confirm it. Writes in a full pipeline never show it again.
-    return limit > 2 && this.#noQueue.count < 2 ? min : limit;
+    return limit > 2 && this.#last.alone < 2 ? min : limit;
   }
 
   /** The no-queue latency less one hold: what a write spends on the way there and back. */
@@ -111,9 +111,11 @@ export class GradientLimit implements ConcurrencyLimit {
       // The server's report is exact, and per endpoint.
       noQueue = Math.max(1, latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0));
       this.#noQueue.push(noQueue);
+      this.#last.alone++;
     } else {
       const known = this.#noQueue.min;
       if (inFlight === 1 || known === undefined || latencyMs < known) this.#noQueue.push(latencyMs);
+      if (inFlight === 1) this.#last.alone++;
       noQueue = this.#noQueue.min ?? latencyMs;
       // A write alone that came back faster shows the first no-queue latency was a cold request, not noise.
       lowered = known !== undefined && noQueue < known;
@@ -129,15 +131,13 @@ export class GradientLimit implements ConcurrencyLimit {
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);
     let target = (inFlight * noQueue) / latency + 1;
     const hold = this.#gaps.median;
-    // The shortest gap is the hold itself: a longer one also holds the time the lock idled because too few writes
-    // were on their way, and counting it as hold would keep the limit that low.
-    const shortest = this.#gaps.min;
     // Once the hold is known, the round trip needs noQueue / hold writes, plus the one waiting: that, at once,
     // rather than one more per answer, and no more on a write that came back early (PHP hands the lock out in
     // no particular order, so one write of a pair may not wait at all). Writes that waited longer than one
     // writer should still bring it down.
-    if (hold && shortest) {
-      const model = Math.min(2 * inFlight, noQueue / shortest + 1);
+    if (hold) {
+      // At least the holder and one waiting: a round trip as short as the lock's hand-over is the serial mode's.
+      const model = Math.max(2, Math.min(2 * inFlight, noQueue / hold + 1));
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.

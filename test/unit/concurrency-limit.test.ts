@@ -53,16 +53,15 @@ describe('the adaptive write limit', () => {
     expect(limit.roundTripMs).toBe(51);
   });
 
-  test('a gap that also counts time the lock idled (too few writes on their way) does not keep the limit low', () => {
-    // 20 ms holds over a 54 ms round trip need 4 writes. With 3, the lock idles 5 ms a write and the answers
-    // come 26 ms apart; one pair that came 21 ms apart shows the hold.
+  test('answers that come back unevenly (one gap shorter than a hold) do not raise it on a LAN', () => {
     const limit = settle([
-      { latencyMs: 75, inFlight: 1, lockWaitMs: undefined },
-      { latencyMs: 96, inFlight: 2, lockWaitMs: undefined, gapMs: 21 },
-      { latencyMs: 76, inFlight: 1, lockWaitMs: undefined },
-      ...Array.from({ length: 6 }, () => ({ latencyMs: 78, inFlight: 3, lockWaitMs: undefined, gapMs: 26 })),
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
     ]);
-    expect(limit.current).toBe(4);
+    for (const gapMs of [100, 48, 125, 101, 99, 40, 104]) {
+      limit.onResponse({ latencyMs: 180, inFlight: 2, lockWaitMs: undefined, gapMs });
+      expect(limit.current).toBe(2);
+    }
   });
 
   test('a slow first write (a cold connection) does not raise the limit past 2 before a write alone confirms it', () => {
