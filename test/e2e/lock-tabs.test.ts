@@ -84,7 +84,7 @@ for (const [server, options] of Object.entries(servers)) {
     };
 
     for (const count of [2, 3]) {
-      test(`${count} tabs sending 6 writes each at once: every write runs once, none meets a lock timeout, at most 2 at PHP`, async () => {
+      test(`${count} tabs sending 6 writes each at once: every write runs once, none meets a lock timeout, at most 3 at PHP`, async () => {
         const tabs = await openTabs(count);
         const labels = tabs.map((_, i) => String.fromCharCode(97 + i));
         const writes = (await Promise.all(tabs.map((tab, i) => burst(tab, labels[i]!, 6, 100)))).flat();
@@ -92,7 +92,9 @@ for (const [server, options] of Object.entries(servers)) {
         const last = writes.reduce((a, b) => (a.endedAt > b.endedAt ? a : b));
         expect([...last.log].sort()).toEqual(writes.map((w) => w.tag).sort());
         for (const tab of tabs) expect(await eventNames(tab)).not.toContain('lock:retry');
-        expect(mostAtOnce(writes)).toBeLessThanOrEqual(2);
+        // 2 on a LAN; 3 when a loaded machine makes the round trip long against the hold. More, and the last writer
+        // would wait more than half of the 400 ms lock-wait timeout (the tabs piling up).
+        expect(mostAtOnce(writes)).toBeLessThanOrEqual(3);
       });
     }
 
