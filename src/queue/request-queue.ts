@@ -31,9 +31,13 @@ type Waiter = QueueTicket & {
 };
 
 const noop = () => {};
-/** How early a paced write should reach PHP before its turn: jitter of the round trip, the hold and the timers. */
+/**
+ * How early a paced write should reach PHP before its turn: room for the jitter of the round trip, the hold and
+ * the timers. Less than a phpredis lock's 20 ms poll at 100 ms holds: arriving a poll or more early gains nothing,
+ * the waiter takes the lock at its next poll after it frees either way.
+ */
 const paceMarginMs = 10;
-const paceMarginShare = 0.25;
+const paceMarginShare = 0.15;
 
 /**
  * The browser-side line for session requests. FIFO within a priority, head-of-line blocking so nothing overtakes

@@ -75,8 +75,8 @@ describe('request queue', () => {
     vi.useFakeTimers();
     try {
       // 100 ms holds over a 50 ms round trip: the write holding the lock ends 100 ms after the freed place's
-      // answer left PHP; sent at once, the next write would reach PHP 50 ms early. It waits 25 ms, so as to
-      // reach PHP a quarter of a hold before its turn.
+      // answer left PHP; sent at once, the next write would reach PHP 50 ms early. It waits 35 ms, so as to
+      // reach PHP 15% of a hold before its turn.
       const limit = { current: 2, roundTripMs: 50, holdMs: 100, onResponse() {}, onLockTimeout() {} };
       const queue = new RequestQueue(limit, () => 'open', 30);
       const signal = new AbortController().signal;
@@ -87,7 +87,7 @@ describe('request queue', () => {
         started = true;
       });
       (await first.turn)();
-      await vi.advanceTimersByTimeAsync(20);
+      await vi.advanceTimersByTimeAsync(30);
       expect(started).toBe(false);
       await vi.advanceTimersByTimeAsync(10);
       expect(started).toBe(true);
@@ -105,9 +105,9 @@ describe('request queue', () => {
     );
     for (let index = 0; index < 3; index++) await take(paced, ticket(), signal).turn;
     // Three writes ahead: their holds (300 ms) less the round trip, less the margin.
-    expect(paced.handoffWaitMs()).toBe(225);
+    expect(paced.handoffWaitMs()).toBe(235);
     paced.foreignWrites(1);
-    expect(paced.handoffWaitMs()).toBe(325);
+    expect(paced.handoffWaitMs()).toBe(335);
     const unknown = new RequestQueue(
       { current: 4, roundTripMs: 10, onResponse() {}, onLockTimeout() {} },
       () => 'open',
