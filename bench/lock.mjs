@@ -2,24 +2,27 @@
 // Session-lock benchmark: N concurrent session writes, each holding PHP's session lock H ms, for several client
 // strategies, simulated round trips, lock-wait timeouts and servers, from node and from tabs of Chromium.
 //
-//   npm run bench:lock                      # the default subset (a few minutes)
+//   npm run bench:lock                      # the default subset, once (about 7 minutes on 2 cores)
 //   node bench/lock.mjs --json out.json [--servers helper,plain,redis-2pools] [--n 20,50] [--hold 20,100]
 //        [--rtt 0,20,50] [--timeouts 400,1000] [--strategies client,fixed-1,fetch] [--tabs 1,2] [--repeat 1]
-//   node bench/lock.mjs --full              # the whole matrix
+//   node bench/lock.mjs --full              # the whole matrix, 3 times (about an hour); --repeat overrides
 //
 // Servers (php-fpm + nginx, started on free loopback ports for each lock-wait timeout):
 //   helper        test/php-app with the helper: files handler with a lock-wait timeout, X-Session-Lock-Wait sent
 //   plain         test/php-app/plain: the same handler, no helper (423 + Retry-After: 1 on a lock timeout only)
 //   redis-2pools  the plain app on two php-fpm pools behind one nginx upstream, sessions in redis-server with
 //                 phpredis locking (lock_wait_time 20 ms)
-// tabs: 2 rows run in Chromium (tabs of one profile, the cross-tab write lock) for helper and redis-2pools.
+// tabs: 2 rows run in Chromium (tabs of one profile, the cross-tab write lock), each tab sending half the writes.
 //
 // Per row: makespanMs (first request made to last settled), makespanRatio = makespan / (N x H), failed (requests
 // that did not end 2xx), lockTimeouts (423 answers seen, retried ones included), blockedMs (sum over every attempt
-// of the server-measured time a worker spent before session_start() returned: X-Bench-Blocked-Ms).
+// of the server-measured time a worker spent before session_start() returned: X-Bench-Blocked-Ms). The rounds of
+// one configuration run one after the other, each strategy in turn, so that a burst of load on the machine falls
+// on all of them; the tables give ranges over the rounds. The load average at the start and end is printed.
 // The client and the servers are TypeScript: bundled on the fly with esbuild into a temp file.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -42,19 +45,23 @@ const holds = numbers('hold', '100,20', '100,20');
 const rtts = numbers('rtt', '0,50', '0,20,50');
 const timeouts = numbers('timeouts', '400', '400,1000');
 const tabCounts = numbers('tabs', '1,2', '1,2');
-const repeat = Number(option('repeat', '1'));
+const repeat = Number(option('repeat', full ? '3' : '1'));
 const strategies = list(option('strategies', 'client,fixed-1,fetch'));
 const serverOptions = {
   helper: { handler: 'timeout', app: 'helper', workers: 64 },
   plain: { handler: 'timeout', app: 'plain', workers: 64 },
   'redis-2pools': { handler: 'redis', app: 'plain', pools: 2, workers: 32 },
 };
-const tabServers = new Set(['helper', 'redis-2pools']);
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
 const loadModules = async () => {
-  // Inside the repository, so that the bundle finds playwright-core (left external) in node_modules.
-  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  const dir = mkdtempSync(join(root, 'node_modules/.cache/session-fetch-bench-'));
+  // Two levels inside the repository (test-results/ is git-ignored): the helpers find the repository from their
+  // own URL ('../..' from test/helpers/), and the bundle finds playwright-core (left external) in node_modules.
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'test-results/bench-lock-'));
   const outfile = join(dir, 'bench-bundle.mjs');
   await build({
     stdin: {
@@ -91,17 +98,19 @@ const main = async () => {
     console.error(modules.missingPhpMessage);
     process.exit(1);
   }
-  const wantTabs = tabCounts.some((count) => count > 1) && servers.some((s) => tabServers.has(s));
+  const wantTabs = tabCounts.some((count) => count > 1);
   const browser = wantTabs && modules.browserAvailable() ? await modules.launchBrowser() : undefined;
   if (wantTabs && !browser) console.error('Chromium is missing: no tabs rows.');
   const rows = [];
   const timelines = {};
+  const loadAtStart = load();
+  console.error(`load average at start: ${loadAtStart}`);
   try {
     for (const server of servers) {
       for (const lockTimeoutMs of timeouts) {
         const options = { ...serverOptions[server], lockTimeoutMs };
         const php = await modules.startPhpServer(options);
-        const site = browser && tabServers.has(server) ? await modules.startSite(options) : undefined;
+        const site = browser ? await modules.startSite(options) : undefined;
         try {
           for (const tabs of tabCounts) {
             if (tabs > 1 && !site) continue;
@@ -125,7 +134,7 @@ const main = async () => {
                         `${server} T=${lockTimeoutMs} tabs=${tabs} ${strategy} n=${n} h=${holdMs} rtt=${rttMs}: ` +
                           `${row.makespanMs} ms (x${full.makespanRatio}), ${row.failed} failed, ${row.lockTimeouts} 423`,
                       );
-                      await sleep(lockTimeoutMs + holdMs + 100); // let any lock left behind go
+                      await sleep(200); // every answer is in: only the workers' clean-up is left
                     }
                   }
                 }
@@ -140,10 +149,13 @@ const main = async () => {
   } finally {
     await browser?.close();
   }
+  const loadAtEnd = load();
   printTable(rows);
   printTargets(rows);
+  console.log(`\nload average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}`);
   if (jsonFile) {
-    writeFileSync(jsonFile, `${JSON.stringify({ rows, timelines }, null, 2)}\n`);
+    const meta = { loadAtStart, loadAtEnd, args };
+    writeFileSync(jsonFile, `${JSON.stringify({ meta, rows, timelines }, null, 2)}\n`);
     console.log(`\nwrote ${jsonFile}`);
   }
 };

@@ -57,6 +57,7 @@ export class SessionRuntime {
     );
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
     this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry, () => this.pause());
+    this.tabs.writeLock?.attach(this.queue);
     const csrf = wireCsrf(
       options,
       this.emitter,

@@ -11,6 +11,8 @@ export type WriteSample = {
   lockWaitMs: number | undefined;
   /** Time since the previous write's answer, when this one was already at the server then (about one hold). */
   gapMs?: number | undefined;
+  /** The URL without its query: each script holds the lock its own time. */
+  endpoint?: string | undefined;
 };
 
 /** How many 'write' requests may be in flight. */
@@ -18,6 +20,8 @@ export interface ConcurrencyLimit {
   readonly current: number;
   /** The round trip to the server as far as measured (the no-queue latency less a hold), ms. */
   readonly roundTripMs?: number | undefined;
+  /** The shortest time a write has held the session lock, as far as measured (between pipelined answers), ms. */
+  readonly holdMs?: number | undefined;
   /** A write's answer (not a lock timeout). */
   onResponse(sample: WriteSample): void;
   /** A lock timeout: the write waited for the lock as long as the server allows, and did not run. */

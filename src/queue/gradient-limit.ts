@@ -1,11 +1,7 @@
 import type { AdaptiveConcurrency } from '../core/options.js';
 import type { ConcurrencyLimit, WriteSample } from './concurrency-limit.js';
-import { RecentValues } from './recent-values.js';
+import { type EndpointMeasures, MeasuresByEndpoint } from './endpoint-measures.js';
 
-/** Writes answered without waiting for the lock, kept to know the no-queue latency (few: endpoints differ). */
-const baseWindow = 5;
-/** Recent times between two pipelined answers (one hold, plus the lock's hand-over), kept to know the hold. */
-const holdWindow = 7;
 /** The share of the lock-wait timeout the last writer in line may wait. */
 const timeoutShare = 0.5;
 /** Latency within this share above the no-queue latency is noise, not a wait. */
@@ -23,12 +19,14 @@ const probeEvery = 30;
  * the lock is never idle and nobody waits longer than about one hold. That is 2 on a LAN, more when the round
  * trip is long against the hold (`noQueue / hold + 1` writes, which the limit jumps to as soon as it knows the
  * hold). The no-queue latency is the server's own (latency less `X-Session-Lock-Wait`) when it reports its
- * lock wait, else the latency of recent writes sent with nothing of ours in flight. The hold is the time
- * between two pipelined answers.
+ * lock wait, else the latency of recent writes sent with nothing of ours in flight; both are kept per endpoint
+ * (the URL without its query), since each script holds the lock its own time. The hold is the typical (median)
+ * recent time between two pipelined answers; the shortest one, a low estimate, paces the writes (see
+ * RequestQueue.handoffWaitMs).
  *
  * Pipelining pays only if the lock passes from one writer to the next faster than a round trip: lock handlers
- * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the pipelined hand-over is no
- * faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
+ * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the typical pipelined hand-over
+ * is no faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
  *
  * Whatever the target, the last writer in line must not come near the lock-wait timeout: (limit - 1) x hold
  * stays under half of it, the timeout learnt from lock timeouts (the server's lock-wait report on the 423, else
@@ -36,34 +34,61 @@ const probeEvery = 30;
  */
 export class GradientLimit implements ConcurrencyLimit {
   #limit: number;
-  readonly #noQueue = new RecentValues(baseWindow);
-  readonly #gaps = new RecentValues(holdWindow);
+  readonly #byEndpoint = new MeasuresByEndpoint();
+  /** The measures of the endpoint answered last: the writes going on now. */
+  #last: EndpointMeasures;
   #lockTimeoutMs: number | undefined;
   /** Answers left before the next pipelined probe while serial; 0 while probing. */
   #untilProbe = probeEvery;
+  /** One write at a time pays (see #updateMode). */
+  #serial = false;
 
   constructor(readonly options: AdaptiveConcurrency) {
     this.#limit = Math.min(options.max, Math.max(options.min, options.initial));
+    this.#last = this.#byEndpoint.get('');
+  }
+
+  get #noQueue() {
+    return this.#last.noQueue;
+  }
+
+  get #gaps() {
+    return this.#last.gaps;
   }
 
   get current(): number {
     const { min } = this.options;
-    if (this.#serialPays()) return this.#untilProbe > 0 ? min : Math.max(min, Math.min(2, this.options.max));
-    return Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
+    if (this.#serial) return this.#untilProbe > 0 ? min : Math.max(min, Math.min(2, this.options.max));
+    const limit = Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
+    // One no-queue latency may be a cold first request (a new connection, a TLS handshake): before the limit goes
+    // past 2 on it, one write goes alone to confirm it. Writes in a full pipeline never show it again.
+    return limit > 2 && this.#last.alone < 2 ? min : limit;
   }
 
   /** The no-queue latency less one hold: what a write spends on the way there and back. */
   get roundTripMs(): number | undefined {
     const noQueue = this.#noQueue.min;
-    const hold = this.#gaps.median;
+    const hold = this.#gaps.min;
     return noQueue === undefined || hold === undefined ? undefined : Math.max(0, noQueue - hold);
   }
 
-  /** Whether one write at a time is as fast as a pipeline: the lock's hand-over is no faster than a round trip. */
-  #serialPays(): boolean {
+  /** The shortest time between two pipelined answers: a hold the lock's writers take at least. */
+  get holdMs(): number | undefined {
+    return this.#gaps.min;
+  }
+
+  /**
+   * Whether one write at a time is as fast as a pipeline: the lock's typical hand-over is no faster than a
+   * round trip. Near the line (a round trip of a millisecond or two against a lock that blocks, or one that polls
+   * every few ms) both cost the same, and the measures flip from one side to the other: the mode changes only
+   * when the other side is better by more than the tolerance.
+   */
+  #updateMode(): void {
     const noQueue = this.#noQueue.min;
     const hold = this.#gaps.median;
-    return noQueue !== undefined && hold !== undefined && hold >= noQueue;
+    if (noQueue === undefined || hold === undefined) return;
+    const band = tolerance * noQueue;
+    if (this.#serial ? hold < noQueue - band : hold > noQueue + band) this.#serial = !this.#serial;
   }
 
   /** The highest limit whose last writer waits less than half the lock-wait timeout. */
@@ -78,23 +103,30 @@ export class GradientLimit implements ConcurrencyLimit {
     // Timers are coarse (and a fast server answers within one tick): no time below a millisecond.
     const latencyMs = Math.max(1, sample.latencyMs);
     const { inFlight, lockWaitMs } = sample;
+    this.#last = this.#byEndpoint.get(sample.endpoint ?? '');
     const gapMs = sample.gapMs === undefined ? undefined : Math.max(1, sample.gapMs);
     let noQueue: number;
+    let lowered = false;
     if (lockWaitMs !== undefined) {
       // The server's report is exact, and per endpoint.
       noQueue = Math.max(1, latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0));
       this.#noQueue.push(noQueue);
+      this.#last.alone++;
     } else {
       const known = this.#noQueue.min;
       if (inFlight === 1 || known === undefined || latencyMs < known) this.#noQueue.push(latencyMs);
+      if (inFlight === 1) this.#last.alone++;
       noQueue = this.#noQueue.min ?? latencyMs;
+      // A write alone that came back faster shows the first no-queue latency was a cold request, not noise.
+      lowered = known !== undefined && noQueue < known;
     }
     if (gapMs !== undefined) {
       this.#gaps.push(gapMs);
       this.#untilProbe = probeEvery;
-    } else if (this.#untilProbe > 0 && this.#serialPays()) {
+    } else if (this.#untilProbe > 0 && this.#serial) {
       this.#untilProbe--;
     }
+    this.#updateMode();
     // The no-queue latency is a minimum: a write that did not wait still comes back a little later.
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);
     let target = (inFlight * noQueue) / latency + 1;
@@ -104,17 +136,20 @@ export class GradientLimit implements ConcurrencyLimit {
     // no particular order, so one write of a pair may not wait at all). Writes that waited longer than one
     // writer should still bring it down.
     if (hold) {
-      const model = Math.min(2 * inFlight, noQueue / hold + 1);
+      // At least the holder and one waiting: a round trip as short as the lock's hand-over is the serial mode's.
+      const model = Math.max(2, Math.min(2 * inFlight, noQueue / hold + 1));
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.
       target = Math.min(target, 2);
     }
-    this.#limit = target > this.#limit ? target : this.#limit + smoothing * (target - this.#limit);
+    const follow = target > this.#limit || lowered;
+    this.#limit = follow ? target : this.#limit + smoothing * (target - this.#limit);
     this.#limit = Math.max(this.options.min, Math.min(this.options.max, this.#limit));
   }
 
-  onLockTimeout({ latencyMs, lockWaitMs }: WriteSample): void {
+  onLockTimeout({ latencyMs, lockWaitMs, endpoint }: WriteSample): void {
+    this.#last = this.#byEndpoint.get(endpoint ?? '');
     // The 423's own wait is the timeout; without the server's report, its latency less the round trip.
     const waited = lockWaitMs ?? latencyMs - (this.roundTripMs ?? 0);
     if (waited > 0) this.#lockTimeoutMs = Math.max(this.#lockTimeoutMs ?? 0, waited);

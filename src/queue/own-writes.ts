@@ -1,31 +1,77 @@
 import type { WriteSample } from './concurrency-limit.js';
 
-type Sent = { at: number; inFlight: number; endedBefore: number };
+type Sent = {
+  at: number;
+  /** Sent to the server; false while it waits for the tabs' write lock after its queue turn. */
+  atServer: boolean;
+  inFlight: number;
+  endedBefore: number;
+  foreignEndedBefore: number;
+};
 
 const now = () => performance.now();
 
 /**
  * This client's writes at the server: when each was sent and how many were in flight then (for the limit's
  * samples), and whether a lock timeout met by one of them was caused by another of ours (which then answers
- * soon, so the request goes again right after it instead of after Retry-After).
+ * soon, so the request goes again right after it instead of after Retry-After). The other tabs' writes to the
+ * session still in flight (told by the tabs' write lock) count as ours: they hold the same PHP lock.
  */
 export class OwnWrites {
   readonly #sent = new Map<number, Sent>();
+  /** Writes of #sent at the server. */
+  #atServer = 0;
   /** Writes answered so far. */
   #ended = 0;
   #onEnd: Array<() => void> = [];
   #lastAnswerAt = Number.NEGATIVE_INFINITY;
+  /** The other tabs' writes at the server, and how many of them were answered so far. */
+  #foreign = 0;
+  #foreignEnded = 0;
   /** Lock timeouts met while another write of ours was at the server (seq → true), until read. */
   readonly #causedByUs = new Set<number>();
 
+  /** This client's writes at the server. */
   get inFlight(): number {
-    return this.#sent.size;
+    return this.#atServer;
   }
 
-  /** The write `seq` goes to the server now (again, when it first had to wait for the tabs' write lock). */
+  /** The other tabs' writes at the server. */
+  get foreign(): number {
+    return this.#foreign;
+  }
+
+  /** The other tabs' writes at the server are now `count` (the tabs' write lock sees them start and end). */
+  setForeign(count: number): void {
+    const ended = this.#foreign - count;
+    this.#foreign = count;
+    if (ended <= 0) return;
+    this.#foreignEnded += ended;
+    // Not an answer for the hold's measure: this tab learns of it late, by the other tab and the Web Lock.
+    this.#wake();
+  }
+
+  /** The write `seq` has its queue turn but waits for the tabs' write lock before it is sent. */
+  turn(seq: number): void {
+    this.#sent.set(seq, { at: now(), atServer: false, inFlight: 0, endedBefore: 0, foreignEndedBefore: 0 });
+  }
+
+  /** The write `seq` goes to the server now (again, for a write that waited for the tabs' write lock). */
   sent(seq: number): void {
-    const known = this.#sent.has(seq);
-    this.#sent.set(seq, { at: now(), inFlight: this.#sent.size + (known ? 0 : 1), endedBefore: this.#ended });
+    const known = this.#sent.get(seq);
+    if (!known?.atServer) this.#atServer++;
+    this.#sent.set(seq, {
+      at: now(),
+      atServer: true,
+      inFlight: this.#atServer + this.#foreign,
+      endedBefore: this.#ended,
+      foreignEndedBefore: this.#foreignEnded,
+    });
+  }
+
+  /** The write `seq`, known by its turn, goes to the server now. */
+  sending(seq: number): void {
+    if (this.#sent.has(seq)) this.sent(seq);
   }
 
   /**
@@ -34,7 +80,7 @@ export class OwnWrites {
    */
   sample(seq: number, lockWaitMs: number | undefined, ran: boolean): WriteSample | undefined {
     const sent = this.#sent.get(seq);
-    if (!sent) return undefined;
+    if (!sent?.atServer) return undefined;
     const time = now();
     // Sent before the previous answer came: it was at the server while that one held the lock, so the time
     // between the two answers is about one hold.
@@ -46,7 +92,10 @@ export class OwnWrites {
   /** The write `seq` met a lock timeout: remembers whether another write of ours held the lock meanwhile. */
   lockTimeout(seq: number): void {
     const sent = this.#sent.get(seq);
-    if (sent && (this.#sent.size > 1 || this.#ended > sent.endedBefore)) this.#causedByUs.add(seq);
+    if (!sent?.atServer) return;
+    const ours = this.#atServer > 1 || this.#ended > sent.endedBefore;
+    const tabs = this.#foreign > 0 || this.#foreignEnded > sent.foreignEndedBefore;
+    if (ours || tabs) this.#causedByUs.add(seq);
   }
 
   /** Whether the last lock timeout of `seq` was caused by another write of ours (read once). */
@@ -56,17 +105,25 @@ export class OwnWrites {
 
   /** The write `seq` was answered (or failed): its turn ends. */
   ended(seq: number): void {
-    if (!this.#sent.delete(seq)) return;
+    const sent = this.#sent.get(seq);
+    if (!sent) return;
+    this.#sent.delete(seq);
+    if (!sent.atServer) return;
+    this.#atServer--;
     this.#ended++;
+    this.#wake();
+  }
+
+  #wake(): void {
     const waiting = this.#onEnd;
     if (waiting.length === 0) return;
     this.#onEnd = [];
     for (const resolve of waiting) resolve();
   }
 
-  /** Resolves when the next write of ours is answered, at once when none is in flight. */
+  /** Resolves when the next write of ours (or of another tab) is answered, at once when none is in flight. */
   nextEnd(signal: AbortSignal): Promise<void> {
-    if (this.#sent.size === 0) return Promise.resolve();
+    if (this.#atServer === 0 && this.#foreign === 0) return Promise.resolve();
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {

@@ -8,6 +8,11 @@ export class RecentValues {
     if (this.#values.length > this.size) this.#values.shift();
   }
 
+  /** How many values are kept (at most `size`). */
+  get count(): number {
+    return this.#values.length;
+  }
+
   get min(): number | undefined {
     return this.#values.length ? Math.min(...this.#values) : undefined;
   }

@@ -1,4 +1,5 @@
 import type { ConcurrencyLimit } from './concurrency-limit.js';
+import { endpointOf } from './endpoint-measures.js';
 import { OwnWrites } from './own-writes.js';
 
 /**
@@ -35,6 +36,13 @@ type Waiter = QueueTicket & {
 };
 
 const noop = () => {};
+/**
+ * How early a paced write should reach PHP before its turn: room for the jitter of the round trip, the hold and
+ * the timers. Less than a phpredis lock's 20 ms poll at 100 ms holds: arriving a poll or more early gains nothing,
+ * the waiter takes the lock at its next poll after it frees either way.
+ */
+const paceMarginMs = 10;
+const paceMarginShare = 0.15;
 
 /**
  * The browser-side line for session requests. FIFO within a priority, head-of-line blocking so nothing overtakes
@@ -46,6 +54,10 @@ export class RequestQueue {
   #writes = 0;
   #running = 0;
   #barrier = false;
+  /** Requests running alone (a barrier, a lane request). */
+  #alone = 0;
+  /** Writes wait for the tabs' write lock after their turn: they go to the server only at sending(). */
+  #throughTabs = false;
   /** When each slot freed by a hand-off may take a write again. */
   #cooling: number[] = [];
   #handoffTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,6 +82,11 @@ export class RequestQueue {
 
   get inFlight(): number {
     return this.#running;
+  }
+
+  /** Whether the request holding its turn must run alone (a session-rotating request, a lane request). */
+  get alone(): boolean {
+    return this.#alone > 0;
   }
 
   /** Requests waiting for the expiry's decision: held in line, or come back expired and keeping their place. */
@@ -172,18 +189,23 @@ export class RequestQueue {
     const write = ticket.mode === 'write';
     if (write) {
       this.#writes++;
-      this.ownWrites.sent(ticket.seq);
+      if (this.#throughTabs) this.ownWrites.turn(ticket.seq);
+      else this.ownWrites.sent(ticket.seq);
     }
     if (exclusive) this.#barrier = true;
+    // For the tabs' write lock: a login, or a write of the lane, is not handed over while it runs.
+    const countedAlone = ticket.barrier || (write && exclusive);
+    if (countedAlone) this.#alone++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.#running--;
+      if (countedAlone) this.#alone--;
       if (write) {
         this.#writes--;
         this.ownWrites.ended(ticket.seq);
-        if (this.#writes > 0) this.#handOff();
+        if (this.ownWrites.inFlight + this.ownWrites.foreign > 0) this.#handOff();
       }
       if (exclusive) this.#barrier = false;
       this.pump();
@@ -192,26 +214,54 @@ export class RequestQueue {
 
   /** A write of ticket `seq` goes to the server only now (it waited for the tabs' write lock after its turn). */
   sending(seq: number): void {
-    this.ownWrites.sent(seq);
+    this.ownWrites.sending(seq);
+  }
+
+  /** From now on writes wait for the tabs' write lock after their turn, and sending() says when they go. */
+  writesWaitForTabs(): void {
+    this.#throughTabs = true;
+  }
+
+  /** The other tabs' writes at the server are now `count` (told by the tabs' write lock). */
+  foreignWrites(count: number): void {
+    this.ownWrites.setForeign(count);
   }
 
   /** A write's answer (not a lock timeout), for the limit. */
   onAnswer(ticket: QueueTicket, lockWaitMs: number | undefined): void {
     const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, true) : undefined;
-    if (sample) this.limit.onResponse(sample);
+    if (!sample) return;
+    sample.endpoint = endpointOf(ticket.label.url);
+    this.limit.onResponse(sample);
   }
 
   /** A lock timeout, for the limit and for when to send the request again. */
   onLockTimeout(ticket: QueueTicket, lockWaitMs: number | undefined): void {
     const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, false) : undefined;
     if (!sample) return;
+    sample.endpoint = endpointOf(ticket.label.url);
     this.ownWrites.lockTimeout(ticket.seq);
     this.limit.onLockTimeout(sample);
   }
 
+  /**
+   * How long a place freed while another write is at the server waits before taking the next write. A write
+   * sent at once would reach PHP a round trip after the lock passed to the next writer, and wait there for the
+   * holds of the writes ahead of it: it waits here instead, to reach PHP shortly before its turn, so that it
+   * keeps a worker blocked only that long. At least the hand-off delay less the round trip (a request arriving
+   * the moment the lock frees would take it before a waiter that polls); nothing before the hold is measured.
+   */
+  handoffWaitMs(): number {
+    const { roundTripMs = 0, holdMs } = this.limit;
+    const handoff = this.handoffDelay - roundTripMs;
+    const ahead = this.ownWrites.inFlight + this.ownWrites.foreign;
+    if (holdMs === undefined || ahead === 0) return Math.max(0, handoff);
+    const turnIn = ahead * holdMs - roundTripMs;
+    return Math.max(0, handoff, turnIn - Math.max(paceMarginMs, paceMarginShare * holdMs));
+  }
+
   #handOff(): void {
-    // The next write reaches the server a round trip after the lock was freed: only the rest needs waiting.
-    const delay = this.handoffDelay - (this.limit.roundTripMs ?? 0);
+    const delay = this.handoffWaitMs();
     if (delay <= 0) return;
     this.#cooling.push(Date.now() + delay);
     if (this.#handoffTimer === undefined) this.#armHandoffTimer();

@@ -7,7 +7,7 @@ import { createConcurrencyLimit, type WriteSample } from '../../src/queue/concur
 
 const adaptive = { initial: 2, min: 1, max: 8, lockWaitThreshold: 10 };
 
-/** Answers of a steady pipeline of `inFlight` writes (after a first write sent alone). */
+/** Answers of a steady pipeline of `inFlight` writes (after two writes sent alone: the first, and its check). */
 const pipeline = (
   options: { rttMs: number; holdMs: number; handOverMs?: number; inFlight: number; header?: boolean },
   count = 20,
@@ -24,7 +24,7 @@ const pipeline = (
     lockWaitMs: header ? waited : undefined,
     gapMs: gap,
   };
-  return [first, ...Array.from({ length: count }, () => steady)];
+  return [first, first, ...Array.from({ length: count }, () => steady)];
 };
 
 const settle = (samples: WriteSample[]) => {
@@ -51,6 +51,64 @@ describe('the adaptive write limit', () => {
     const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 2 }));
     expect(limit.current).toBe(4);
     expect(limit.roundTripMs).toBe(51);
+  });
+
+  test('answers that come back unevenly (one gap shorter than a hold) do not raise it on a LAN', () => {
+    const limit = settle([
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
+    ]);
+    for (const gapMs of [100, 48, 125, 101, 99, 40, 104]) {
+      limit.onResponse({ latencyMs: 180, inFlight: 2, lockWaitMs: undefined, gapMs });
+      expect(limit.current).toBe(2);
+    }
+  });
+
+  test('a slow first write (a cold connection) does not raise the limit past 2 before a write alone confirms it', () => {
+    // 100 ms holds on a LAN, but the first write took 320 ms (a TLS handshake): it would call for 4.
+    const limit = settle([
+      { latencyMs: 320, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 420, inFlight: 2, lockWaitMs: undefined, gapMs: 100 },
+    ]);
+    // The next write goes alone, and shows the round trip: 2 cover it, at once.
+    expect(limit.current).toBe(1);
+    limit.onResponse({ latencyMs: 102, inFlight: 1, lockWaitMs: undefined });
+    expect(limit.current).toBe(2);
+    for (let index = 0; index < 5; index++) {
+      limit.onResponse({ latencyMs: 200, inFlight: 2, lockWaitMs: undefined, gapMs: 100 });
+    }
+    expect(limit.current).toBe(2);
+  });
+
+  test('with answers as far apart as a write alone takes (a LAN, a lock that blocks), it stays at 2 instead of flapping', () => {
+    const limit = settle([
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
+    ]);
+    const seen = new Set<number>();
+    for (const gapMs of [101, 106, 104, 100, 107, 105, 102, 106, 104, 103]) {
+      limit.onResponse({ latencyMs: 130, inFlight: 2, lockWaitMs: undefined, gapMs });
+      seen.add(limit.current);
+    }
+    expect([...seen]).toEqual([2]);
+  });
+
+  test('each endpoint keeps its own no-queue latency: a quick script does not make a slow one look serial', () => {
+    const limit = settle([
+      { latencyMs: 12, inFlight: 1, lockWaitMs: undefined, endpoint: 'http://app/whoami.php' },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined, endpoint: 'http://app/write.php' },
+      { latencyMs: 103, inFlight: 1, lockWaitMs: undefined, endpoint: 'http://app/write.php' },
+    ]);
+    for (let index = 0; index < 6; index++) {
+      limit.onResponse({
+        latencyMs: 130,
+        inFlight: 2,
+        lockWaitMs: undefined,
+        gapMs: 101,
+        endpoint: 'http://app/write.php',
+      });
+    }
+    expect(limit.current).toBe(2);
   });
 
   test('stays serial when the lock passes between waiters no faster than a round trip (a polling handler)', () => {

@@ -71,6 +71,52 @@ describe('request queue', () => {
     expect(started).toBe(true);
   });
 
+  test('once the hold is known, a place freed while a write holds the lock waits to reach PHP just before its turn', async () => {
+    vi.useFakeTimers();
+    try {
+      // 100 ms holds over a 50 ms round trip: the write holding the lock ends 100 ms after the freed place's
+      // answer left PHP; sent at once, the next write would reach PHP 50 ms early. It waits 35 ms, so as to
+      // reach PHP 15% of a hold before its turn.
+      const limit = { current: 2, roundTripMs: 50, holdMs: 100, onResponse() {}, onLockTimeout() {} };
+      const queue = new RequestQueue(limit, () => 'open', 30);
+      const signal = new AbortController().signal;
+      const first = take(queue, ticket(), signal);
+      take(queue, ticket(), signal);
+      let started = false;
+      void take(queue, ticket(), signal).turn.then(() => {
+        started = true;
+      });
+      (await first.turn)();
+      await vi.advanceTimersByTimeAsync(30);
+      expect(started).toBe(false);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(started).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('the pace follows the writes ahead at the server, and falls back to the hand-off delay before the hold is known', async () => {
+    const signal = new AbortController().signal;
+    const paced = new RequestQueue(
+      { current: 4, roundTripMs: 50, holdMs: 100, onResponse() {}, onLockTimeout() {} },
+      () => 'open',
+      30,
+    );
+    for (let index = 0; index < 3; index++) await take(paced, ticket(), signal).turn;
+    // Three writes ahead: their holds (300 ms) less the round trip, less the margin.
+    expect(paced.handoffWaitMs()).toBe(235);
+    paced.foreignWrites(1);
+    expect(paced.handoffWaitMs()).toBe(335);
+    const unknown = new RequestQueue(
+      { current: 4, roundTripMs: 10, onResponse() {}, onLockTimeout() {} },
+      () => 'open',
+      30,
+    );
+    await take(unknown, ticket(), signal).turn;
+    expect(unknown.handoffWaitMs()).toBe(20);
+  });
+
   test('higher priority goes first, FIFO within a priority', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open');
     const signal = new AbortController().signal;

@@ -147,6 +147,8 @@ describe('cross-tab write lock', () => {
     const a = tab({ tabs: { writeLockTimeout: 200 } });
     await finish(login(a));
     const name = 'session-fetch:http://localhost:3000:PHPSESSID:write';
+    // The tab passes its write lock on once idle; then the hung tab takes it.
+    await vi.waitFor(() => expect(fake.locks.isHeld(name)).toBe(false));
     void fake.locks.request(name, () => new Promise(() => {})).catch(() => undefined);
     let answered = false;
     const madeAt = Date.now();

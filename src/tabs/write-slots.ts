@@ -1,0 +1,138 @@
+const noop = () => {};
+
+/** What the tabs' write lock reads from the tab's request queue, and tells it. */
+export type WriteLockHost = {
+  /** How many writes may be at the server at once; the other tabs' writes in flight count against it. */
+  readonly limit: { readonly current: number };
+  /** How long a place freed while another write waits for PHP's lock waits before taking the next write, ms. */
+  handoffWaitMs(): number;
+  /** Whether the request holding its turn now must run alone (a login, a lane request). */
+  readonly alone: boolean;
+  /** The other tabs' writes at the server are now `count`. */
+  foreignWrites(count: number): void;
+  /** From now on the tab's writes wait for this lock after their queue turn. */
+  writesWaitForTabs(): void;
+};
+
+/**
+ * The writes of the session's tabs still at the server after their tab passed the write baton on. Each holds a
+ * Web Lock of its own, a slot, named `<lock>:slot:<tab>:<n>`, from the hand-over until its answer is read; the
+ * next holder finds the other tabs' slots (`navigator.locks.query()`), counts them against its limit, and learns
+ * when each ends by asking for it. After an end while another write waits for PHP's lock, a place waits the
+ * queue's hand-off delay before taking the next write, as within one tab.
+ */
+export class WriteSlots {
+  host: WriteLockHost | undefined;
+  /** The other tabs' slots held now. */
+  readonly #foreign = new Set<string>();
+  /** When each place freed by an end may take a write again. */
+  #cooling: number[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #prefix: string;
+  readonly #own: string;
+  #next = 0;
+
+  constructor(
+    name: string,
+    private readonly timeoutMs: number,
+    /** This tab's writes in flight. */
+    private readonly ownInFlight: () => number,
+    private readonly onChange: () => void,
+  ) {
+    this.#prefix = `${name}:slot:`;
+    this.#own = `${this.#prefix}${Math.random().toString(36).slice(2)}:`;
+  }
+
+  /** The other tabs' writes in flight. */
+  get size(): number {
+    return this.#foreign.size;
+  }
+
+  /** The other tabs' writes in flight plus the places still waiting after an end. */
+  get busy(): number {
+    this.#cool();
+    return this.#foreign.size + this.#cooling.length;
+  }
+
+  /**
+   * Gives this tab's write in flight a slot, unless it has one from an earlier hand-over; resolves once it is
+   * held. `holder.release` frees it (at once when the write ended meanwhile).
+   */
+  take(locks: LockManager, holder: { release: () => void; slot?: Promise<void> }): Promise<void> {
+    if (holder.slot) return holder.slot;
+    let ended = false;
+    let free: () => void = () => {
+      ended = true;
+    };
+    holder.release = () => free();
+    holder.slot = new Promise<void>((held) => {
+      locks
+        .request(`${this.#own}${this.#next++}`, () => {
+          held();
+          if (ended) return;
+          return new Promise<void>((resolve) => {
+            free = resolve;
+          });
+        })
+        .catch(() => held());
+    });
+    return holder.slot;
+  }
+
+  /**
+   * Finds the other tabs' slots held now and follows each until it ends (or `timeoutMs` passed); returns what
+   * query() saw. `ignore`: the baton was stolen, and the writes of a tab taken for hung are not waited for.
+   */
+  async find(locks: LockManager, ignore: boolean): Promise<LockManagerSnapshot> {
+    const snapshot = await locks.query();
+    if (ignore) return snapshot;
+    for (const { name } of snapshot.held ?? []) {
+      if (name?.startsWith(this.#prefix) && !name.startsWith(this.#own)) this.#follow(locks, name);
+    }
+    return snapshot;
+  }
+
+  #follow(locks: LockManager, name: string): void {
+    if (this.#foreign.has(name)) return;
+    this.#foreign.add(name);
+    this.host?.foreignWrites(this.#foreign.size);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    locks
+      .request(name, { signal: controller.signal }, noop)
+      .catch(noop)
+      .finally(() => {
+        clearTimeout(timer);
+        this.#foreign.delete(name);
+        this.host?.foreignWrites(this.#foreign.size);
+        this.cool();
+        this.onChange();
+      });
+  }
+
+  /** A write ended (another tab's, or this tab's while another tab's is in flight): its place waits a little. */
+  cool(): void {
+    const wait = this.host?.handoffWaitMs() ?? 0;
+    if (wait <= 0 || this.ownInFlight() + this.#foreign.size === 0) return;
+    this.#cooling.push(Date.now() + wait);
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#timer !== undefined || this.#cooling.length === 0) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#cool();
+        this.onChange();
+        this.#arm();
+      },
+      Math.max(0, this.#cooling[0]! - Date.now()) + 1,
+    );
+  }
+
+  #cool(): void {
+    const time = Date.now();
+    while (this.#cooling.length > 0 && this.#cooling[0]! <= time) this.#cooling.shift();
+  }
+}
