@@ -36,8 +36,9 @@ const plainLogin = (calls: { count: number }) => async (): Promise<'resume'> => 
 describe('an expiry across tabs with a login the client never sees', () => {
   test('a write that waited for the tabs’ write lock while the expiry began is held, not sent with the dead id', async () => {
     const calls = { count: 0 };
-    const a: SessionClient = client({ onExpired: plainLogin(calls) });
-    const b: SessionClient = client({ onExpired: plainLogin(calls) });
+    // One write at the server for all tabs: B's write waits for A's.
+    const a: SessionClient = client({ onExpired: plainLogin(calls), concurrency: 1 });
+    const b: SessionClient = client({ onExpired: plainLogin(calls), concurrency: 1 });
     await login(a);
     await vi.waitFor(() => expect(b.session.status).toBe('active'));
     php.expireAll();
