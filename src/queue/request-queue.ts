@@ -1,6 +1,7 @@
 import type { ConcurrencyLimit } from './concurrency-limit.js';
 import { endpointOf } from './endpoint-measures.js';
 import { OwnWrites } from './own-writes.js';
+import { pacedWaitMs } from './pacing.js';
 
 /**
  * How the session lets a request go: `'open'` as usual, `'hold'` until the expiry is decided, `'lane'` alone (while
@@ -36,13 +37,6 @@ type Waiter = QueueTicket & {
 };
 
 const noop = () => {};
-/**
- * How early a paced write should reach PHP before its turn: room for the jitter of the round trip, the hold and
- * the timers. Less than a phpredis lock's 20 ms poll at 100 ms holds: arriving a poll or more early gains nothing,
- * the waiter takes the lock at its next poll after it frees either way.
- */
-const paceMarginMs = 10;
-const paceMarginShare = 0.15;
 
 /**
  * The browser-side line for session requests. FIFO within a priority, head-of-line blocking so nothing overtakes
@@ -244,20 +238,11 @@ export class RequestQueue {
     this.limit.onLockTimeout(sample);
   }
 
-  /**
-   * How long a place freed while another write is at the server waits before taking the next write. A write
-   * sent at once would reach PHP a round trip after the lock passed to the next writer, and wait there for the
-   * holds of the writes ahead of it: it waits here instead, to reach PHP shortly before its turn, so that it
-   * keeps a worker blocked only that long. At least the hand-off delay less the round trip (a request arriving
-   * the moment the lock frees would take it before a waiter that polls); nothing before the hold is measured.
-   */
+  /** How long a place freed while another write is at the server waits before taking the next write. */
   handoffWaitMs(): number {
     const { roundTripMs = 0, holdMs } = this.limit;
-    const handoff = this.handoffDelay - roundTripMs;
     const ahead = this.ownWrites.inFlight + this.ownWrites.foreign;
-    if (holdMs === undefined || ahead === 0) return Math.max(0, handoff);
-    const turnIn = ahead * holdMs - roundTripMs;
-    return Math.max(0, handoff, turnIn - Math.max(paceMarginMs, paceMarginShare * holdMs));
+    return pacedWaitMs({ handoffDelay: this.handoffDelay, roundTripMs, holdMs, ahead });
   }
 
   #handOff(): void {
