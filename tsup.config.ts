@@ -2,7 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // The npm build: ESM + CJS with types, dependencies left to the app's bundler.
+    // The npm build: ESM + CJS with types. ky is bundled in (its types are copied by scripts/vendor-ky-types.mjs):
+    // it is ESM-only and declares Node >= 22, so as a dependency it made `require()` fail on Node 20.0-20.18 and
+    // every install on Node 20 warn. msw stays external: an optional peer of the testing entry.
     entry: {
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
@@ -15,7 +17,8 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     treeshake: true,
-    external: ['msw', 'ky'],
+    external: ['msw'],
+    noExternal: ['ky'],
   },
   {
     // The script-tag build: one self-contained minified file defining the global SessionFetch.

@@ -3,13 +3,14 @@
 //   1. `npm pack --dry-run --json` lists only dist/, php/session-fetch.php, README.md, LICENSE and package.json;
 //      every export target and the main/module/types/unpkg/jsdelivr fields point at a packed file;
 //   2. `publint --strict`;
-//   3. `attw --pack . --profile node16` (@arethetypeswrong/cli): types resolve for node16 (ESM, CJS) and bundlers.
+//   3. `attw --pack . --profile node16` (@arethetypeswrong/cli): types resolve for node16 (ESM, CJS) and bundlers;
+//   4. no shipped file imports a package other than msw (the testing entry's optional peer) and node: built-ins.
 // Prints one line per check and exits 1 if any fails.
 //
 //   npm run check:package        # node scripts/check-package.mjs
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,6 +95,33 @@ const attw = run(bin('attw'), [
   'table-flipped',
 ]);
 report('attw --pack . --profile node16 (node16 ESM and CJS, bundler)', attw.status === 0, attw.output);
+
+// 4. Nothing to install but the package: ky is bundled (code and types), so no file needs a package at run time
+// or for its types except the testing entry's optional peer msw (and node: built-ins).
+// ky's own declarations (dist/vendor) are left out: only their doc comments name packages.
+const shipped = (dir) =>
+  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return path === join('dist', 'vendor') ? [] : shipped(path);
+    return /\.(c?js|d\.c?ts)$/.test(entry.name) ? [path] : [];
+  });
+// Import and export statements at a line's start, require() and import() calls: not words in strings or comments.
+const bare =
+  /^\s*(?:import|export)\b[^'"\n]*?['"]([^'"./][^'"]*)['"]|\b(?:require|import)\(\s*['"]([^'"./][^'"]*)['"]\s*\)/gm;
+const needs = new Set();
+for (const file of shipped('dist')) {
+  for (const [, statement, call] of readFileSync(join(root, file), 'utf8').matchAll(bare)) {
+    const name = statement ?? call;
+    if (!name.startsWith('node:') && !(name === 'msw' || name.startsWith('msw/')))
+      needs.add(`${file}: ${name}`);
+  }
+}
+const pkgDeps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies ?? {});
+report(
+  'dist needs no installed package (ky bundled, msw an optional peer of testing), package.json has no dependencies',
+  needs.size === 0 && pkgDeps.length === 0,
+  [...needs, ...pkgDeps.map((name) => `dependency: ${name}`)].join('\n'),
+);
 
 const failed = results.filter((result) => !result.ok);
 console.log(
