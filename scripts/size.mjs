@@ -6,8 +6,11 @@ import { gzipSync } from 'node:zlib';
 const budgets = [
   // ky alone is 9.0 KB of it. The 18 KB first planned left 9 KB for the whole client, its jQuery adapter,
   // installFetch, cross-tab sync, CSRF and the heartbeat; they take 15.4 KB, 0.7 KB of it the hot-path work
-  // that brought the per-request overhead under the bench's target. The budget guards against growth.
-  { file: 'dist/session-fetch.global.js', budget: 25 * 1024 },
+  // that brought the per-request overhead under the bench's target. The expiry across tabs (the election, the
+  // drain of other tabs' requests, logins announced to the other tabs), the measured write limit with its hand-over
+  // between tabs, the pacing of writes and the option-name suggestions took it from 24.9 KB to 30.3 KB. The budget
+  // guards against growth until the layering work makes features pay-per-use.
+  { file: 'dist/session-fetch.global.js', budget: 31 * 1024 },
   // The overlay grew from 9.9 KB to 12.9 KB with a row per attempt and the outcome in words, the findings' marks
   // and badge, the narrow layout and the stale-fingerprint and id-source rules; a debug tool, loaded on demand.
   { file: 'dist/session-fetch.overlay.global.js', budget: 14 * 1024 },
