@@ -111,6 +111,8 @@ describe('keepalive', () => {
     expect(pings()).toHaveLength(1);
     session.dispose();
     await settle();
+    // No timer of the client is left behind (a disposed client refuses requests anyway: the pings would not go).
+    expect(vi.getTimerCount()).toBe(0);
     await advance(10_000);
     expect(pings()).toHaveLength(1);
   });
