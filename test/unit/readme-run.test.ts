@@ -150,7 +150,7 @@ describe('the quick start', () => {
 });
 
 describe('logout is not an expiry', () => {
-  const block = blockContaining("api.on('session:end'");
+  const block = blockContaining('showLoggedOutPage()');
 
   test(`${where(block)}: a logout marked endsSession fires session:end, not session:expire`, async () => {
     appServer();
