@@ -19,7 +19,7 @@ import {
 import { ci } from '../helpers/timing.js';
 
 // Every code block of README.md and docs/*.md is checked here, so an example cannot drift from the code; the
-// examples that can run are run against the mock backend in readme-run.test.ts.
+// examples that can run are run against the mock backend in readme-run.test.ts (ts) and readme-scripts.test.ts (html).
 const blocks = docBlocks();
 const checked = blocks.filter((block) => !block.skip);
 const ofLang = (...langs: string[]) => checked.filter((block) => langs.includes(block.lang));
