@@ -33,7 +33,7 @@ export default defineConfig([
     outExtension: () => ({ js: '.global.js' }),
   },
   {
-    // The overlay's script-tag build: adds mountOverlay, debug and the diagnostics to the global SessionFetch.
+    // The overlay's script-tag build: adds mountOverlay and debug to the global SessionFetch.
     // No globalName: the entry assigns onto the existing global instead of replacing it.
     entry: { 'session-fetch.overlay': 'src/platform/overlay-global.ts' },
     format: ['iife'],
