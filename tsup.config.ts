@@ -4,10 +4,12 @@ export default defineConfig([
   {
     // The npm build: ESM + CJS with types. ky is bundled in (its types are copied by scripts/vendor-ky-types.mjs):
     // it is ESM-only and declares Node >= 22, so as a dependency it made `require()` fail on Node 20.0-20.18 and
-    // every install on Node 20 warn. msw stays external: an optional peer of the testing entry.
+    // every install on Node 20 warn. msw stays external: an optional peer, imported only by testing/msw, so that
+    // session-fetch/testing (the engine, node:http) loads without it.
     entry: {
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
+      'testing/msw': 'src/testing/msw.ts',
       'overlay/index': 'src/overlay/index.ts',
       'legacy/index': 'src/platform/legacy.ts',
     },

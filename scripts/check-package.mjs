@@ -4,7 +4,8 @@
 //      every export target and the main/module/types/unpkg/jsdelivr fields point at a packed file;
 //   2. `publint --strict`;
 //   3. `attw --pack . --profile node16` (@arethetypeswrong/cli): types resolve for node16 (ESM, CJS) and bundlers;
-//   4. no shipped file imports a package other than msw (the testing entry's optional peer) and node: built-ins.
+//   4. no shipped file imports a package other than node: built-ins, and msw (an optional peer) only from
+//      dist/testing/msw.*, so that every other entry, session-fetch/testing included, loads without it.
 // Prints one line per check and exits 1 if any fails.
 //
 //   npm run check:package        # node scripts/check-package.mjs
@@ -97,7 +98,9 @@ const attw = run(bin('attw'), [
 report('attw --pack . --profile node16 (node16 ESM and CJS, bundler)', attw.status === 0, attw.output);
 
 // 4. Nothing to install but the package: ky is bundled (code and types), so no file needs a package at run time
-// or for its types except the testing entry's optional peer msw (and node: built-ins).
+// or for its types but node: built-ins, except the msw entry's optional peer msw. A shared chunk importing msw
+// would make session-fetch/testing need it again.
+const mswEntry = /^dist[\\/]testing[\\/]msw\.(?:c?js|d\.c?ts)$/;
 // ky's own declarations (dist/vendor) are left out: only their doc comments name packages.
 const shipped = (dir) =>
   readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -112,13 +115,13 @@ const needs = new Set();
 for (const file of shipped('dist')) {
   for (const [, statement, call] of readFileSync(join(root, file), 'utf8').matchAll(bare)) {
     const name = statement ?? call;
-    if (!name.startsWith('node:') && !(name === 'msw' || name.startsWith('msw/')))
-      needs.add(`${file}: ${name}`);
+    const msw = name === 'msw' || name.startsWith('msw/');
+    if (!name.startsWith('node:') && !(msw && mswEntry.test(file))) needs.add(`${file}: ${name}`);
   }
 }
 const pkgDeps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies ?? {});
 report(
-  'dist needs no installed package (ky bundled, msw an optional peer of testing), package.json has no dependencies',
+  'dist needs no installed package (ky bundled; msw, an optional peer, only in testing/msw), no dependencies',
   needs.size === 0 && pkgDeps.length === 0,
   [...needs, ...pkgDeps.map((name) => `dependency: ${name}`)].join('\n'),
 );

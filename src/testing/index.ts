@@ -1,3 +1,5 @@
+// session-fetch/testing: the engine and its node:http adapter, free of msw (an optional peer). The msw handlers
+// are session-fetch/testing/msw (src/testing/msw.ts); re-exporting them here would load msw for every user.
 export type { Clock, ControllableClock } from './engine/clock.js';
 export {
   CookieJar,
@@ -25,5 +27,4 @@ export type {
 } from './engine/options.js';
 export type { Php, PhpStartOptions, SetCookieOptions } from './engine/php-script.js';
 export type { RouteScript } from './engine/router.js';
-export { cleanCookieHeader, toMswHandlers } from './msw.js';
 export { toNodeListener } from './node-http.js';

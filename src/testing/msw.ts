@@ -1,3 +1,4 @@
+// session-fetch/testing/msw: the msw adapter of the engine, its own entry so that only its users need msw.
 import { HttpResponse, http } from 'msw';
 import { parseCookieHeader } from './engine/cookies.js';
 import type { PhpServer } from './engine/options.js';

@@ -100,6 +100,7 @@ export const npmRunScripts = (text: string): string[] => [
 export const packageEntries: Record<string, string> = {
   'session-fetch': 'src/index.ts',
   'session-fetch/testing': 'src/testing/index.ts',
+  'session-fetch/testing/msw': 'src/testing/msw.ts',
   'session-fetch/overlay': 'src/overlay/index.ts',
   'session-fetch/legacy': 'src/platform/legacy.ts',
 };

@@ -6,8 +6,8 @@ import {
   installDemoRoutes,
   type PhpServer,
   type PhpServerOptions,
-  toMswHandlers,
 } from '../../src/testing/index.js';
+import { toMswHandlers } from '../../src/testing/msw.js';
 import { createGates } from './gates.js';
 
 export const pageOrigin = 'http://localhost:3000';

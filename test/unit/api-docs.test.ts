@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 const entries = {
   'session-fetch': 'src/index.ts',
   'session-fetch/testing': 'src/testing/index.ts',
+  'session-fetch/testing/msw': 'src/testing/msw.ts',
   'session-fetch/overlay': 'src/overlay/index.ts',
   'session-fetch/legacy': 'src/platform/legacy.ts',
 };

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as sessionFetch from '../../src/index.js';
 import * as overlay from '../../src/overlay/index.js';
 import * as testing from '../../src/testing/index.js';
+import * as testingMsw from '../../src/testing/msw.js';
 import { blockContaining, runBlock, where } from '../helpers/doc-blocks.js';
 import { clearCookies } from '../helpers/mock-php.js';
 
@@ -24,6 +25,7 @@ const createSessionClient: typeof sessionFetch.createSessionClient = (options) =
 const modules = {
   'session-fetch': { ...sessionFetch, createSessionClient },
   'session-fetch/testing': testing,
+  'session-fetch/testing/msw': testingMsw,
   'session-fetch/overlay': {
     ...overlay,
     mountOverlay: (...args: Parameters<typeof overlay.mountOverlay>) => {
@@ -78,7 +80,7 @@ const appServer = (options: { expireOnFirstSave?: boolean } = {}) => {
     session_destroy();
     return { loggedIn: false };
   });
-  const server = msw.setupServer(...testing.toMswHandlers(php, { baseUrl: location.origin }));
+  const server = msw.setupServer(...testingMsw.toMswHandlers(php, { baseUrl: location.origin }));
   server.listen({ onUnhandledRequest: 'error' });
   servers.push(server);
   return php;

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { SessionClient } from '../../src/index.js';
 import * as overlay from '../../src/overlay/index.js';
 import * as scriptTagGlobal from '../../src/platform/global.js';
-import { createPhpServer, toMswHandlers } from '../../src/testing/index.js';
+import { createPhpServer } from '../../src/testing/index.js';
+import { toMswHandlers } from '../../src/testing/msw.js';
 import { blockContaining, type DocBlock, scriptsOf, where } from '../helpers/doc-blocks.js';
 import { clearCookies } from '../helpers/mock-php.js';
 

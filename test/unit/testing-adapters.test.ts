@@ -4,12 +4,8 @@ import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPhpServer,
-  installDemoRoutes,
-  toMswHandlers,
-  toNodeListener,
-} from '../../src/testing/index.js';
+import { createPhpServer, installDemoRoutes, toNodeListener } from '../../src/testing/index.js';
+import { toMswHandlers } from '../../src/testing/msw.js';
 
 describe('toNodeListener', () => {
   const php = installDemoRoutes(createPhpServer());

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPhpServer, fingerprint, installDemoRoutes, toMswHandlers } from '../../src/testing/index.js';
+import { createPhpServer, fingerprint, installDemoRoutes } from '../../src/testing/index.js';
+import { toMswHandlers } from '../../src/testing/msw.js';
 import { clearCookies } from '../helpers/mock-php.js';
 
 const php = installDemoRoutes(createPhpServer());
