@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import * as msw from 'msw/node';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import * as zod from 'zod';
 import * as sessionFetch from '../../src/index.js';
 import * as overlay from '../../src/overlay/index.js';
 import * as testing from '../../src/testing/index.js';
@@ -34,6 +35,7 @@ const modules = {
       return handle;
     },
   },
+  zod,
   'msw/node': {
     ...msw,
     setupServer: (...handlers: Parameters<typeof msw.setupServer>) => {
@@ -148,6 +150,34 @@ describe('the quick start', () => {
       401,
     ]);
     expect(php.sessions().some((session) => 'draft' in session.data)).toBe(false);
+  });
+});
+
+describe('typed responses with zod', () => {
+  const block = blockContaining('.json(UserSchema)');
+  const run = async (api: sessionFetch.SessionClient) => {
+    const globals = { api, console: { log: vi.fn(), warn: vi.fn() } };
+    await runBlock(block, modules, globals);
+    return globals.console;
+  };
+
+  test(`${where(block)}: an answer of the schema's shape comes back parsed`, async () => {
+    appServer();
+    const api = createSessionClient({ prefix: '/api' });
+    await api.post('login.php', { json: { user: 'ada' }, rotatesSession: true });
+    const console = await run(api);
+    expect(console.log).toHaveBeenCalledWith('hello ada');
+    expect(console.warn).not.toHaveBeenCalled();
+  });
+
+  test(`${where(block)}: { user: null } rejects with SchemaValidationError naming the path, the session untouched`, async () => {
+    appServer();
+    const api = createSessionClient({ prefix: '/api' });
+    const console = await run(api);
+    expect(console.log).not.toHaveBeenCalled();
+    expect(console.warn).toHaveBeenCalledOnce();
+    expect(console.warn.mock.calls[0]![0]).toEqual([expect.objectContaining({ path: ['user'] })]);
+    expect(api.session.status).toBe('active');
   });
 });
 
