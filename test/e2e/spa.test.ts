@@ -61,6 +61,21 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
     expect(log.errors).toEqual([]);
   });
 
+  test('a typed call with a zod schema: a wrong shape rejects with SchemaValidationError, the right one comes back parsed', async () => {
+    const { page, log } = await openSpa(suite.browser, suite.site);
+    // Nobody is logged in: whoami.php answers { user: null, ... }, which the schema refuses.
+    await page.click('#profile');
+    await expect.poll(() => page.textContent('#profile-result')).toBe('SchemaValidationError: user');
+    // The request went well: the session started and is not taken for expired.
+    expect(await page.textContent('#status')).toBe('active');
+    await page.click('#login');
+    await expect.poll(() => page.textContent('#user')).toBe('alice');
+    await page.click('#profile');
+    // Parsed by the schema: whoami.php's other keys (fp, strict, handler) are dropped.
+    await expect.poll(() => page.textContent('#profile-result')).toBe('{"user":"alice","counter":0}');
+    expect(log.errors).toEqual([]);
+  });
+
   test('client.session is a frozen snapshot, replaced by a new object on every change and never holding the id', async () => {
     const { page, context } = await openSpa(suite.browser, suite.site);
     const result = await page.evaluate(async () => {

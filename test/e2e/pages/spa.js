@@ -1,4 +1,5 @@
-// An SPA module importing the ESM build (dist/index.js) the way a bundler-less app would.
+// An SPA module importing the ESM build (dist/index.js) the way a bundler-less app would, and zod, the app's own.
+import * as z from 'zod';
 import * as SessionFetch from '/dist/index.js';
 
 const $ = (id) => document.getElementById(id);
@@ -40,6 +41,19 @@ $('login').addEventListener('click', async () => {
 $('whoami').addEventListener('click', async () => {
   const data = await client.get(api('/whoami.php')).json();
   $('user').textContent = data.user ?? 'nobody';
+});
+
+// A typed call: .json(schema) checks the answer with zod (any Standard Schema) and keeps only the schema's keys.
+const Profile = z.object({ user: z.string(), counter: z.number() });
+$('profile').addEventListener('click', async () => {
+  try {
+    const profile = await client.get(api('/whoami.php')).json(Profile);
+    $('profile-result').textContent = JSON.stringify(profile);
+  } catch (error) {
+    if (!(error instanceof SessionFetch.SchemaValidationError)) throw error;
+    $('profile-result').textContent =
+      `${error.name}: ${error.issues.map((issue) => issue.path.join('.')).join(', ')}`;
+  }
 });
 
 Object.assign(window, { SessionFetch, client, snapshots, spaReady: true });
