@@ -15,9 +15,10 @@ export type RunHandler = (signal: AbortSignal) => Promise<ExpiryOutcome>;
 export interface ExpiryArbiter {
   /**
    * The decision on the current expiry: made here by `run` when this tab is chosen, or by another tab. `episode`
-   * aborts when the expiry ended some other way (a login seen in a response): then stop waiting.
+   * aborts when the expiry ended some other way (a login seen in a response): then stop waiting. `own`: a request
+   * of this tab met the expiry or waits for it (the user was acting here), not only another tab's.
    */
-  decide(run: RunHandler, episode: AbortSignal): Promise<ExpiryOutcome>;
+  decide(run: RunHandler, episode: AbortSignal, own: boolean): Promise<ExpiryOutcome>;
   /** A request of this tab is on the wire (true) or none is any more (false): the cross-tab drain waits for it. */
   busy(busy: boolean): void;
 }

@@ -28,6 +28,8 @@ type Episode = {
   drained: boolean;
   /** Some request waits for the decision (an expiry with nothing waiting prompts nobody). */
   needed: boolean;
+  /** A request of this tab waits for it (not only another tab's): this tab met the expiry, its prompt goes first. */
+  own: boolean;
   deciding: boolean;
   /** This tab runs onExpired now: requests made from `laneFrom` on are sent one at a time. */
   handlingHere: boolean;
@@ -136,11 +138,15 @@ export class ExpiryCoordinator {
     if (this.#episode && !this.#episode.drained) this.#checkDrained(this.#episode);
   }
 
-  /** A request is held for the decision (queued while holding): onExpired may start once the wire is drained. */
-  need(): void {
+  /**
+   * A request is held for the decision (queued while holding): onExpired may start once the wire is drained.
+   * `elsewhere`: the request is another tab's.
+   */
+  need(elsewhere = false): void {
     if (!this.holding) return;
     const episode = this.#episode ?? this.#begin();
     episode.needed = true;
+    if (!elsewhere) episode.own = true;
     this.#kick(episode);
   }
 
@@ -153,6 +159,7 @@ export class ExpiryCoordinator {
     if (last && this.decided(sentEpoch)) return Promise.resolve(last.outcome);
     const episode = this.#episode ?? this.#begin();
     episode.needed = true;
+    episode.own = true;
     this.#kick(episode);
     return episode.outcome;
   }
@@ -192,6 +199,7 @@ export class ExpiryCoordinator {
       epoch: this.store.epoch,
       drained: false,
       needed: this.queue().heldCount() > 0,
+      own: this.queue().heldCount() > 0,
       deciding: false,
       handlingHere: false,
       laneFrom: 0,
@@ -234,7 +242,7 @@ export class ExpiryCoordinator {
     if (this.#episode !== episode || !episode.drained || !episode.needed || episode.deciding) return;
     episode.deciding = true;
     this.arbiter
-      .decide((signal) => this.#run(episode, signal), episode.controller.signal)
+      .decide((signal) => this.#run(episode, signal), episode.controller.signal, episode.own)
       .then(
         (outcome) => this.#finish(episode, outcome),
         (cause: unknown) => this.#finish(episode, { decision: 'give-up', cause }),

@@ -7,6 +7,11 @@ import type { MutexHold, TabMutex } from './tab-mutex.js';
 
 /** A hidden tab waits this long before it asks to handle, so that a visible tab gets the prompt first. */
 const hiddenDelayMs = 300;
+/**
+ * A tab that only heard of the expiry from another waits this long more: the prompt shows where the user's action
+ * met the expiry, rather than in whichever visible tab's lock request happened to come first.
+ */
+const elsewhereDelayMs = 150;
 const heartbeatMs = 1000;
 /** A handling tab not heard from for this long is hung: a waiting tab takes over. */
 const hungMs = 5000;
@@ -30,7 +35,7 @@ export type ElectionHost = {
   /** Whether this tab's session is expired and an onExpired can handle it. */
   readonly holding: boolean;
   /** Another tab needs a decision: become a candidate (the user may be looking at this tab). */
-  need(): void;
+  need(elsewhere: boolean): void;
   decidedElsewhere(outcome: ExpiryOutcome): void;
 };
 
@@ -58,7 +63,7 @@ export class ExpiryElection implements ExpiryArbiter {
     this.#stop = [
       channel.on((message) => {
         if (message.type === 'expiry-need') {
-          if (host.holding) host.need();
+          if (host.holding) host.need(true);
         } else if (message.type === 'expiry-handling') {
           this.#handler = { visible: message.visible, heardAt: Date.now() };
           this.#notify();
@@ -70,11 +75,11 @@ export class ExpiryElection implements ExpiryArbiter {
     ];
   }
 
-  async decide(run: RunHandler, episode: AbortSignal): Promise<ExpiryOutcome> {
+  async decide(run: RunHandler, episode: AbortSignal, own: boolean): Promise<ExpiryOutcome> {
     this.channel.post({ type: 'expiry-need' });
     const { signal, unlink } = linkedSignal(episode, this.#disposed.signal);
     try {
-      return await this.#campaign(run, signal);
+      return await this.#campaign(run, signal, own);
     } finally {
       unlink();
     }
@@ -95,13 +100,14 @@ export class ExpiryElection implements ExpiryArbiter {
   }
 
   /** Waits for the turn to handle (or for the episode to end elsewhere), handles, and passes on when moved. */
-  async #campaign(run: RunHandler, episode: AbortSignal): Promise<ExpiryOutcome> {
+  async #campaign(run: RunHandler, episode: AbortSignal, own: boolean): Promise<ExpiryOutcome> {
     const ended = new Promise<ExpiryOutcome>((resolve) => {
       episode.addEventListener('abort', () => resolve({ decision: 'resume' }), { once: true });
     });
     try {
       while (!episode.aborted) {
-        if (!this.visibility.visible()) await this.#visibleOr(hiddenDelayMs, episode);
+        const wait = (this.visibility.visible() ? 0 : hiddenDelayMs) + (own ? 0 : elsewhereDelayMs);
+        if (wait > 0) await this.#visibleOr(wait, episode);
         const hold = await this.#acquire(episode);
         if (!hold) break;
         const outcome = await this.#handle(run, hold, episode, ended);

@@ -33,8 +33,11 @@ type Tab = {
   id: string;
   visibility: FakeVisibility;
   decidedElsewhere: ReturnType<typeof vi.fn>;
-  /** Asks for the decision: resolves with the outcome this tab learns. */
-  decide(): Promise<ExpiryOutcome>;
+  /**
+   * Asks for the decision: resolves with the outcome this tab learns. `own: false` when only another tab's request
+   * needs it.
+   */
+  decide(own?: boolean): Promise<ExpiryOutcome>;
   /** Whether this tab's handler runs now, and its signal. */
   handling(): AbortSignal | undefined;
   /** Ends this tab's running handler with a decision. */
@@ -77,13 +80,14 @@ describe.each(mutexKinds)('one handler across tabs, with $kind', ({ make }) => {
         visibility,
         decidedElsewhere,
         election,
-        decide: () =>
+        decide: (own = true) =>
           election.decide(
             (signal) =>
               new Promise<ExpiryOutcome>((resolve) => {
                 running = { signal, resolve };
               }),
             episode.signal,
+            own,
           ),
         handling: () => (running && !running.signal.aborted ? running.signal : undefined),
         answer: (outcome) => running?.resolve(outcome),
@@ -116,6 +120,16 @@ describe.each(mutexKinds)('one handler across tabs, with $kind', ({ make }) => {
     void hidden.decide();
     void visible.decide();
     await vi.waitFor(() => expect(handlers()).toEqual(['visible']));
+  });
+
+  test('of two visible tabs, the one whose request met the expiry prompts, though the other asked first', async () => {
+    const { open, handlers } = origin();
+    const heard = open('heard-of-it', true);
+    const met = open('met-it', true);
+    void heard.decide(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    void met.decide(true);
+    await vi.waitFor(() => expect(handlers()).toEqual(['met-it']));
   });
 
   test('the prompt moves to the tab the user switches to, and the first handler is told', async () => {
