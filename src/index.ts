@@ -8,7 +8,7 @@ export {
   SchemaValidationError,
   TimeoutError,
 } from 'ky';
-export { createSessionClient, type SessionClient } from './core/create-session-client.js';
+export { createSessionClient } from './client/create-session-client.js';
 export type {
   Listener,
   NotResumedEvent,
@@ -33,6 +33,8 @@ export type {
   TabsOptions,
 } from './core/options.js';
 export type { RequestInfo } from './core/request-info.js';
+export type { SessionClient } from './core/session-client.js';
+export type { IdSource, SessionState } from './core/session-state.js';
 export type { SimulatedFault } from './core/simulated-faults.js';
 export { SessionExpiredError, type SessionExpiredReason } from './errors/SessionExpiredError.js';
 export { SessionFetchError } from './errors/SessionFetchError.js';
@@ -47,4 +49,3 @@ export {
 } from './errors/type-guards.js';
 export { UnexpectedBodyError } from './errors/UnexpectedBodyError.js';
 export { fingerprintOf } from './session/fingerprint.js';
-export type { IdSource, SessionState } from './session/session-state.js';

@@ -2,8 +2,9 @@
 // running scenario waits for, and the login dialog of onExpired. The SPA imports it; the legacy page gets it as
 // the script /assets/demo-kit.js (global DemoKit), so its own code stays plain jQuery. Types only from src/: the
 // client is the page's own.
-import type { SessionClient } from '../../src/core/create-session-client.js';
+
 import type { ExpiredContext, ExpiryDecision } from '../../src/core/options.js';
+import type { SessionClient } from '../../src/core/session-client.js';
 import { followRequests, type Outcome, storyOf } from './requests.js';
 import { explainError, sessionWords, writesSummary } from './words.js';
 

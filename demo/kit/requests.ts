@@ -1,8 +1,8 @@
 // The requests of the page as the client's events tell them: what each is waiting for right now, and what
 // happened to one request in the end (its story).
-import type { SessionClient } from '../../src/core/create-session-client.js';
-import type { RequestInfo } from '../../src/core/request-info.js';
-import type { ResponseVerdict } from '../../src/core/request-state.js';
+
+import type { RequestInfo, ResponseVerdict } from '../../src/core/request-info.js';
+import type { SessionClient } from '../../src/core/session-client.js';
 
 type Live = { info: RequestInfo; state: 'queued' | 'sent' | 'held' | 'retrying'; since: number; why: string };
 

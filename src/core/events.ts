@@ -1,6 +1,5 @@
-import type { SessionState } from '../session/session-state.js';
-import type { RequestInfo } from './request-info.js';
-import type { ResponseVerdict } from './request-state.js';
+import type { RequestInfo, ResponseVerdict } from './request-info.js';
+import type { SessionState } from './session-state.js';
 
 /** Events about the session. */
 export type SessionEvent = {

@@ -1,5 +1,4 @@
 import type { Options as KyOptions } from 'ky';
-import type { SessionState } from '../session/session-state.js';
 import type {
   AdaptiveConcurrency,
   CsrfOptions,
@@ -8,6 +7,7 @@ import type {
   ProtocolHeaders,
   TabsOptions,
 } from './feature-options.js';
+import type { SessionState } from './session-state.js';
 
 /** How a request uses the PHP session. */
 export type SessionMode =

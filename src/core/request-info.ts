@@ -1,5 +1,5 @@
 import type { SessionMode } from './options.js';
-import type { SessionRuntime } from './session-runtime.js';
+import type { SessionState } from './session-state.js';
 
 /** What the client knows about one request; a snapshot is handed to events. */
 export type RequestInfo = {
@@ -37,8 +37,18 @@ export type RequestRecord = { -readonly [Key in keyof RequestInfo]: RequestInfo[
 
 export const snapshot = (record: RequestRecord): RequestInfo => ({ ...record });
 
-/** The part every request event shares: the request as it is now, and the session. */
-export const requestEvent = (runtime: SessionRuntime, record: RequestRecord) => ({
+/**
+ * What the client made of a response: `'ok'` (accepted and delivered), `'lock-timeout'` (sent again after a
+ * wait), `'expired'` (held for `onExpired`), `'stale-expired'` (sent with an id from before a rotation: sent again),
+ * `'csrf'` (the token was refused: sent again with a fresh one).
+ */
+export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired' | 'csrf';
+
+/** The part every request event shares: the request as it is now, and the session (the runtime's store). */
+export const requestEvent = (
+  runtime: { readonly store: { readonly state: SessionState } },
+  record: RequestRecord,
+) => ({
   request: snapshot(record),
   session: runtime.store.state,
 });

@@ -1,6 +1,6 @@
 import type { Emitter } from '../core/events.js';
 import type { NormalizedSessionOptions } from '../core/options.js';
-import type { SessionState } from '../session/session-state.js';
+import type { SessionState } from '../core/session-state.js';
 import type { TabChannel } from '../tabs/tab-channel.js';
 import { CsrfTokens } from './csrf-tokens.js';
 

@@ -1,6 +1,5 @@
-import type { SessionClient } from '../core/create-session-client.js';
-import type { RequestInfo } from '../core/request-info.js';
-import type { ResponseVerdict } from '../core/request-state.js';
+import type { RequestInfo, ResponseVerdict } from '../core/request-info.js';
+import type { SessionClient } from '../core/session-client.js';
 import { redactUrl } from './util.js';
 
 /** One attempt of a request: when it was sent, and what came back and what the client made of it. */

@@ -1,6 +1,6 @@
 import type { SessionEventKind } from '../core/events.js';
 import type { RequestInfo } from '../core/request-info.js';
-import type { SessionState } from '../session/session-state.js';
+import type { SessionState } from '../core/session-state.js';
 
 /** One problem the diagnostics saw, in plain words, with its fix. */
 export type Finding = {

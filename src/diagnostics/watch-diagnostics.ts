@@ -1,5 +1,5 @@
-import type { SessionClient } from '../core/create-session-client.js';
 import { sessionEventKinds } from '../core/events.js';
+import type { SessionClient } from '../core/session-client.js';
 import { createCookieFingerprinter } from '../session/read-session-cookie.js';
 import { createDiagnostics, type DiagnosticsOptions } from './engine.js';
 import type { Finding, HeaderMap, Observation } from './types.js';

@@ -1,8 +1,8 @@
 import type { HeartbeatOptions } from '../core/options.js';
-import type { SessionRuntime } from '../core/session-runtime.js';
 import type { LeaderElection } from '../tabs/leader-election.js';
 import { unrefTimer } from '../utils/unref-timer.js';
 import type { ActivityTracker } from './activity-tracker.js';
+import type { LifecycleHost } from './lifecycle-host.js';
 import type { Send } from './verify-session.js';
 
 /**
@@ -11,7 +11,7 @@ import type { Send } from './verify-session.js';
  * closes (startLifecycle starts the election). Never pings an expired session. Returns the stop function.
  */
 export const startKeepalive = (
-  runtime: SessionRuntime,
+  runtime: LifecycleHost,
   send: Send,
   options: Readonly<Required<HeartbeatOptions>>,
   activity: ActivityTracker,

@@ -1,7 +1,7 @@
-import type { SessionRuntime } from '../core/session-runtime.js';
 import { ActivityTracker } from './activity-tracker.js';
 import { ExpiryTimer } from './expiry-timer.js';
 import { startKeepalive } from './keepalive.js';
+import type { LifecycleHost } from './lifecycle-host.js';
 import { type Send, verifySession } from './verify-session.js';
 import { watchForWake } from './wake-detector.js';
 
@@ -10,7 +10,7 @@ import { watchForWake } from './wake-detector.js';
  * all), and the re-check after sleep or the back/forward cache, which holds queued work until the server has
  * answered. Everything stops on `runtime.dispose()`.
  */
-export const startLifecycle = (runtime: SessionRuntime, send: Send): void => {
+export const startLifecycle = (runtime: LifecycleHost, send: Send): void => {
   const { options, store, emitter, queue, tabs } = runtime;
   const keepalive = options.heartbeat;
   const verifyTarget = options.verifyUrl

@@ -1,10 +1,10 @@
 import type { ResponsePromise } from 'ky';
 import type { SessionRequestOptions } from '../core/options.js';
-import type { SessionRuntime } from '../core/session-runtime.js';
 import { stampSessionHeaders } from '../core/stamp-session-headers.js';
 import { detectExpiry } from '../session/detect-expiry.js';
 import { parseFingerprintHeader } from '../session/fingerprint.js';
 import { sessionTtlMs } from '../session/response-headers.js';
+import type { LifecycleHost } from './lifecycle-host.js';
 
 const checkHeaders = { noCache: true, cacheBust: false, accept: 'application/json' } as const;
 
@@ -15,7 +15,7 @@ export type Send = (url: string, options: SessionRequestOptions) => ResponseProm
  * check): the answer expires the session (`session:expire`) or gives it a new expiry time. A network failure
  * decides nothing.
  */
-export const verifySession = async (runtime: SessionRuntime, url: string, method: string): Promise<void> => {
+export const verifySession = async (runtime: LifecycleHost, url: string, method: string): Promise<void> => {
   const { options, store } = runtime;
   // The headers a session request gets, whatever the client's own noCache and accept settings.
   const request = stampSessionHeaders(

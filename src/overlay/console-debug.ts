@@ -1,4 +1,4 @@
-import type { SessionClient } from '../core/create-session-client.js';
+import type { SessionClient } from '../core/session-client.js';
 import { requestLogOf } from '../diagnostics/request-log.js';
 import { formatDuration, formatMs } from './format.js';
 import { outcomeOf, storyOf } from './request-story.js';

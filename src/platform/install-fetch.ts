@@ -1,6 +1,6 @@
-import type { SessionClient } from '../core/create-session-client.js';
 import type { SessionMode } from '../core/options.js';
 import { isOwnRequest } from '../core/own-request.js';
+import type { SessionClient } from '../core/session-client.js';
 import { resolveRequestUrl } from '../utils/resolve-url.js';
 
 type Fetch = typeof globalThis.fetch;

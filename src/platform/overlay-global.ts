@@ -2,7 +2,7 @@
 // global `SessionFetch` of the core script (load it after session-fetch.global.js, whose global would otherwise
 // replace this one), or creates the global when there is none. The overlay imports only types from the core, so
 // the core is not bundled a second time.
-import type { SessionClient } from '../core/create-session-client.js';
+import type { SessionClient } from '../core/session-client.js';
 import { debug as printDebug } from '../overlay/console-debug.js';
 import { mountOverlay as mount } from '../overlay/mount-overlay.js';
 

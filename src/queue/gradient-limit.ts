@@ -1,6 +1,6 @@
 import type { AdaptiveConcurrency } from '../core/options.js';
-import type { ConcurrencyLimit, WriteSample } from './concurrency-limit.js';
 import { type EndpointMeasures, MeasuresByEndpoint } from './endpoint-measures.js';
+import type { ConcurrencyLimit, WriteSample } from './limit-types.js';
 
 /** The share of the lock-wait timeout the last writer in line may wait. */
 const timeoutShare = 0.5;

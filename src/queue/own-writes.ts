@@ -1,4 +1,4 @@
-import type { WriteSample } from './concurrency-limit.js';
+import type { WriteSample } from './limit-types.js';
 
 type Sent = {
   at: number;

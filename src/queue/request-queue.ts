@@ -1,5 +1,5 @@
-import type { ConcurrencyLimit } from './concurrency-limit.js';
 import { endpointOf } from './endpoint-measures.js';
+import type { ConcurrencyLimit } from './limit-types.js';
 import { OwnWrites } from './own-writes.js';
 import { pacedWaitMs } from './pacing.js';
 

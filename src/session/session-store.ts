@@ -1,6 +1,6 @@
 import type { Emitter } from '../core/events.js';
 import type { RequestInfo } from '../core/request-info.js';
-import { type IdSource, initialSessionState, type SessionState } from './session-state.js';
+import { type IdSource, initialSessionState, type SessionState } from '../core/session-state.js';
 
 const notResumedThreshold = 3;
 

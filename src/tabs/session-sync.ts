@@ -1,6 +1,6 @@
 import type { Emitter } from '../core/events.js';
+import type { SessionState } from '../core/session-state.js';
 import type { ExpiryCoordinator } from '../session/expiry-coordinator.js';
-import type { SessionState } from '../session/session-state.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { TabChannel } from './tab-channel.js';
 

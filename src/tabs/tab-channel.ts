@@ -1,4 +1,4 @@
-import type { SessionState } from '../session/session-state.js';
+import type { SessionState } from '../core/session-state.js';
 
 /** What tabs tell each other about the session they share. */
 export type TabMessage =

@@ -1,4 +1,4 @@
-import type { SessionClient } from '../../core/create-session-client.js';
+import type { SessionClient } from '../../core/session-client.js';
 import type { RequestLog } from '../../diagnostics/request-log.js';
 import type { Finding } from '../../diagnostics/types.js';
 import { redactUrl } from '../../diagnostics/util.js';

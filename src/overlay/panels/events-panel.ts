@@ -1,6 +1,6 @@
-import type { SessionClient } from '../../core/create-session-client.js';
 import { sessionEventKinds } from '../../core/events.js';
 import type { RequestInfo } from '../../core/request-info.js';
+import type { SessionClient } from '../../core/session-client.js';
 import type { LoggedRequest } from '../../diagnostics/request-log.js';
 import { redactUrl } from '../../diagnostics/util.js';
 import { h, setText } from '../dom.js';

@@ -1,4 +1,4 @@
-import type { SessionClient } from '../../core/create-session-client.js';
+import type { SessionClient } from '../../core/session-client.js';
 import { h, setText } from '../dom.js';
 import { formatClock, formatCountdown } from '../format.js';
 

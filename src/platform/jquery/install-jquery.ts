@@ -1,5 +1,6 @@
-import { createSessionClient, type SessionClient } from '../../core/create-session-client.js';
+import { createSessionClient } from '../../client/create-session-client.js';
 import type { SessionClientOptions } from '../../core/options.js';
+import type { SessionClient } from '../../core/session-client.js';
 import { shouldHandle } from './should-handle.js';
 import { createTransport } from './transport.js';
 import type { JQueryStaticLike } from './types.js';

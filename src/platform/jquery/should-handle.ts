@@ -1,4 +1,4 @@
-import type { SessionClient } from '../../core/create-session-client.js';
+import type { SessionClient } from '../../core/session-client.js';
 import { resolveRequestUrl } from '../../utils/resolve-url.js';
 import type { JQueryAjaxSettings } from './types.js';
 

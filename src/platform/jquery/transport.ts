@@ -1,4 +1,4 @@
-import type { SessionClient } from '../../core/create-session-client.js';
+import type { SessionClient } from '../../core/session-client.js';
 import { failureArgs, headersString, readResponses, toBody } from './response.js';
 import type { JQueryAjaxSettings, JQueryCompleteCallback, JQueryTransport } from './types.js';
 

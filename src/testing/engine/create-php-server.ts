@@ -5,12 +5,12 @@ import { applyCors, preflightResponse } from './cors.js';
 import { cacheKey, ResponseCache, requestFaults } from './faults.js';
 import { fingerprint, knownFingerprint } from './fingerprint.js';
 import type { PhpLogEntry, PhpServer, PhpServerOptions, ResolvedPhpServerOptions } from './options.js';
-import { createPhp, type ScriptOutput } from './php-script.js';
+import { createPhp } from './php-script.js';
 import { LockTimeoutAbort, PhpSession } from './php-session.js';
 import { decideProtocol, isAjaxRequest, type ProtocolVerdict } from './protocol-decision.js';
 import { withHeaders } from './response-headers.js';
 import { Router } from './router.js';
-import { jsonResponse, lockTimeoutResponse, scriptResponse } from './script-response.js';
+import { jsonResponse, lockTimeoutResponse, type ScriptOutput, scriptResponse } from './script-response.js';
 import { SessionLocks } from './session-lock.js';
 import { SessionStore } from './session-store.js';
 

@@ -1,7 +1,7 @@
 import { sleep } from './clock.js';
 import { formatSetCookie, type ResolvedCookieOptions } from './cookies.js';
 import type { PhpSession } from './php-session.js';
-import { jsonResponse } from './script-response.js';
+import { jsonResponse, type ScriptOutput } from './script-response.js';
 
 export interface SetCookieOptions {
   path?: string;
@@ -74,13 +74,6 @@ export interface Php {
   /** 419 `{"message":"CSRF token mismatch."}` (Laravel). */
   csrfMismatch(): Response;
   redirect(location: string, status?: number): Response;
-}
-
-/** What the script set, read by the server when it builds the response. */
-export interface ScriptOutput {
-  status: number;
-  headers: Headers;
-  cookies: string[];
 }
 
 export function createPhp(

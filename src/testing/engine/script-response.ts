@@ -1,9 +1,15 @@
 import { PHP_WARNING } from './faults.js';
-import type { ScriptOutput } from './php-script.js';
 import type { PhpSession } from './php-session.js';
 import type { ProtocolVerdict } from './protocol-decision.js';
 import { createResponse } from './response-headers.js';
 import type { SessionStore } from './session-store.js';
+
+/** What the script set, read by the server when it builds the response. */
+export interface ScriptOutput {
+  status: number;
+  headers: Headers;
+  cookies: string[];
+}
 
 const HTML = 'text/html; charset=UTF-8';
 

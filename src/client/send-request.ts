@@ -1,16 +1,16 @@
 import type { Input, Options as KyOptions, ResponsePromise } from 'ky';
+import type { SessionMode, SessionRequestOptions } from '../core/options.js';
+import { markOwn } from '../core/own-request.js';
+import { type RequestRecord, requestEvent } from '../core/request-info.js';
+import { stampSessionHeaders } from '../core/stamp-session-headers.js';
 import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 import type { QueueTicket } from '../queue/request-queue.js';
 import { Deadline } from '../utils/deadline.js';
 import { resolveRequestUrl } from '../utils/resolve-url.js';
-import type { ClientConfig } from './create-session-client.js';
+import type { ClientConfig } from './client-config.js';
 import { callerCanAbort, sessionOptions, withoutSessionKeys } from './ky-request-options.js';
-import type { SessionMode, SessionRequestOptions } from './options.js';
-import { markOwn } from './own-request.js';
-import { type RequestRecord, requestEvent } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import { createSessionTransport } from './session-transport.js';
-import { stampSessionHeaders } from './stamp-session-headers.js';
 
 type SessionOrigin = { readonly noCacheHeaders: boolean };
 

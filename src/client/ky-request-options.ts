@@ -1,6 +1,6 @@
 import type { Input, Options as KyOptions } from 'ky';
-import type { ClientConfig } from './create-session-client.js';
-import type { SessionRequestOptions } from './options.js';
+import type { SessionRequestOptions } from '../core/options.js';
+import type { ClientConfig } from './client-config.js';
 
 /**
  * The ky options of a request to a session origin. Each key costs ky a step of its per-request merge, so only

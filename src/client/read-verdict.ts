@@ -1,8 +1,8 @@
+import { type RequestInfo, type ResponseVerdict, requestEvent, snapshot } from '../core/request-info.js';
 import { detectExpiry } from '../session/detect-expiry.js';
 import { parseFingerprintHeader } from '../session/fingerprint.js';
 import { nonNegativeHeader, sessionTtlMs } from '../session/response-headers.js';
-import { type RequestInfo, requestEvent, snapshot } from './request-info.js';
-import type { RequestState, ResponseVerdict } from './request-state.js';
+import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 
 type Verdict = ResponseVerdict | Promise<ResponseVerdict>;

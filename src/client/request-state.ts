@@ -1,14 +1,7 @@
+import type { LockRetryOptions } from '../core/options.js';
+import type { RequestRecord, ResponseVerdict } from '../core/request-info.js';
 import type { QueueTicket } from '../queue/request-queue.js';
 import type { Deadline } from '../utils/deadline.js';
-import type { LockRetryOptions } from './options.js';
-import type { RequestRecord } from './request-info.js';
-
-/**
- * What the client made of a response: `'ok'` (accepted and delivered), `'lock-timeout'` (sent again after a
- * wait), `'expired'` (held for `onExpired`), `'stale-expired'` (sent with an id from before a rotation: sent again),
- * `'csrf'` (the token was refused: sent again with a fresh one).
- */
-export type ResponseVerdict = 'ok' | 'lock-timeout' | 'expired' | 'stale-expired' | 'csrf';
 
 /** Everything the client tracks about one session request across its attempts. */
 export type RequestState = {

@@ -1,8 +1,8 @@
 import { TimeoutError } from 'ky';
+import { requestEvent, snapshot } from '../core/request-info.js';
 import { SessionExpiredError } from '../errors/SessionExpiredError.js';
 import { SessionLockTimeoutError } from '../errors/SessionLockTimeoutError.js';
 import { lockRetryDelay } from '../lock/lock-retry-delay.js';
-import { requestEvent, snapshot } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 

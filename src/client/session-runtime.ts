@@ -1,3 +1,7 @@
+import { Emitter } from '../core/events.js';
+import type { NormalizedSessionOptions } from '../core/options.js';
+import { markOwn } from '../core/own-request.js';
+import type { SimulatedFault } from '../core/simulated-faults.js';
 import type { CsrfTokens } from '../csrf/csrf-tokens.js';
 import { wireCsrf } from '../csrf/wire-csrf.js';
 import { createConcurrencyLimit } from '../queue/concurrency-limit.js';
@@ -6,10 +10,6 @@ import { ExpiryCoordinator } from '../session/expiry-coordinator.js';
 import { createCookieFingerprinter } from '../session/read-session-cookie.js';
 import { SessionStore } from '../session/session-store.js';
 import { createTabServices, type TabServices } from '../tabs/tab-services.js';
-import { Emitter } from './events.js';
-import type { NormalizedSessionOptions } from './options.js';
-import { markOwn } from './own-request.js';
-import type { SimulatedFault } from './simulated-faults.js';
 
 /**
  * What a client and every client extended from it share: they talk to one server session, so they share its

@@ -1,14 +1,14 @@
 import { type Input, TimeoutError } from 'ky';
+import { markOwn } from '../core/own-request.js';
+import { requestEvent, snapshot } from '../core/request-info.js';
+import { simulatedResponse } from '../core/simulated-faults.js';
+import { type HeaderSettings, stampSessionHeaders } from '../core/stamp-session-headers.js';
 import { drainedByExpiry } from '../session/expiry-coordinator.js';
 import { sleep } from '../utils/sleep.js';
 import { nextStep } from './next-step.js';
-import { markOwn } from './own-request.js';
 import { readVerdict } from './read-verdict.js';
-import { requestEvent, snapshot } from './request-info.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
-import { simulatedResponse } from './simulated-faults.js';
-import { type HeaderSettings, stampSessionHeaders } from './stamp-session-headers.js';
 import { takeTurn } from './take-turn.js';
 
 type Fetch = (input: Input, init?: RequestInit) => Promise<Response>;
