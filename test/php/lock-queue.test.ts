@@ -37,13 +37,17 @@ describe.skipIf(!shouldRunPhpSuite())('the write queue against PHP with and with
     });
   }
 
-  test("with the helper's header against PHP's own files handler, the limit settles at 2 on a LAN", async () => {
+  test("with the helper's header against PHP's own files handler, the limit settles at 2 or less on a LAN", async () => {
     const k = phpClient(servers.files);
     await k.client.get('whoami.php');
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => k.client.post(`write.php?hold=100&tag=${i}`).json()),
     );
-    expect(k.client.stats.limit).toBe(2);
+    // 2 keeps the lock busy across a LAN's round trip; on a loaded machine the measures may show one write is
+    // enough (bench:lock measures what each costs). Never more: a third write would only wait in the lock.
+    expect(k.client.stats.limit).toBeGreaterThanOrEqual(1);
+    expect(k.client.stats.limit).toBeLessThanOrEqual(2);
+    expect(maxInFlight(k.events)).toBeLessThanOrEqual(2);
     expect(k.count('lock:retry')).toBe(0);
   });
 
