@@ -8,7 +8,7 @@
  *       *.php                            test/php-app
  *       pages/                           test/e2e/pages (HTML, page scripts, the pages' own PHP endpoints)
  *       dist/                            the bundles, built from src/ by tsup into a private cache (ensureBundles)
- *       vendor/ky/, vendor/zod/          ky's and zod's ESM files, for the SPA page's import map
+ *       vendor/zod/                      zod's ESM files, for the SPA page's import map (ky is in the bundle)
  *       vendor/jquery3.js, jquery4.js    the npm aliases jquery3 / jquery4
  *
  * and starts php-fpm + nginx on it (`startPhpServer({ root })`).
@@ -114,10 +114,6 @@ const vendorFiles = (root: string) => {
   const modules = join(repoDir, 'node_modules');
   const vendor = join(root, 'vendor');
   mkdirSync(vendor, { recursive: true });
-  cpSync(join(modules, 'ky/distribution'), join(vendor, 'ky'), {
-    recursive: true,
-    filter: (source) => !source.endsWith('.d.ts') && !source.endsWith('.map'),
-  });
   cpSync(join(modules, 'zod'), join(vendor, 'zod'), {
     recursive: true,
     // The ESM files only: zod/mini and what it imports.
