@@ -1,3 +1,4 @@
+import { CoolingPlaces } from './cooling-places.js';
 import { endpointOf } from './endpoint-measures.js';
 import type { ConcurrencyLimit } from './limit-types.js';
 import { OwnWrites } from './own-writes.js';
@@ -52,9 +53,8 @@ export class RequestQueue {
   #alone = 0;
   /** Writes wait for the tabs' write lock after their turn: they go to the server only at sending(). */
   #throughTabs = false;
-  /** When each slot freed by a hand-off may take a write again. */
-  #cooling: number[] = [];
-  #handoffTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Slots freed by a hand-off that wait before they take a write again. */
+  readonly #cooling = new CoolingPlaces(() => this.pump());
   /** This client's writes at the server. */
   readonly ownWrites = new OwnWrites();
 
@@ -173,8 +173,7 @@ export class RequestQueue {
     if (gate === 'hold') return false;
     if (gate === 'lane' || ticket.barrier || alone) return this.#running === 0;
     if (ticket.mode === 'read') return true;
-    if (this.#cooling.length > 0) this.#cool();
-    return this.#writes + this.#cooling.length < this.limit.current;
+    return this.#writes + this.#cooling.count < this.limit.current;
   }
 
   #start(ticket: QueueTicket, alone = false): () => void {
@@ -247,29 +246,7 @@ export class RequestQueue {
 
   #handOff(): void {
     const delay = this.handoffWaitMs();
-    if (delay <= 0) return;
-    this.#cooling.push(Date.now() + delay);
-    if (this.#handoffTimer === undefined) this.#armHandoffTimer();
-  }
-
-  #armHandoffTimer(): void {
-    const next = this.#cooling[0];
-    if (next === undefined) return;
-    this.#handoffTimer = setTimeout(
-      () => {
-        this.#handoffTimer = undefined;
-        this.#cool();
-        this.pump();
-        this.#armHandoffTimer();
-      },
-      Math.max(0, next - Date.now()) + 1,
-    );
-  }
-
-  /** Drops the hand-off waits that are over. */
-  #cool(): void {
-    const time = Date.now();
-    while (this.#cooling.length > 0 && this.#cooling[0]! <= time) this.#cooling.shift();
+    if (delay > 0) this.#cooling.add(delay);
   }
 
   #insert(waiter: Waiter): void {

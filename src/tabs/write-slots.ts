@@ -1,3 +1,5 @@
+import { CoolingPlaces } from '../queue/cooling-places.js';
+
 const noop = () => {};
 
 /** What the tabs' write lock reads from the tab's request queue, and tells it. */
@@ -25,9 +27,8 @@ export class WriteSlots {
   host: WriteLockHost | undefined;
   /** The other tabs' slots held now. */
   readonly #foreign = new Set<string>();
-  /** When each place freed by an end may take a write again. */
-  #cooling: number[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Places freed by an end that wait before they take a write again. */
+  readonly #cooling: CoolingPlaces;
   readonly #prefix: string;
   readonly #own: string;
   #next = 0;
@@ -39,6 +40,7 @@ export class WriteSlots {
     private readonly ownInFlight: () => number,
     private readonly onChange: () => void,
   ) {
+    this.#cooling = new CoolingPlaces(onChange);
     this.#prefix = `${name}:slot:`;
     this.#own = `${this.#prefix}${Math.random().toString(36).slice(2)}:`;
   }
@@ -50,8 +52,7 @@ export class WriteSlots {
 
   /** The other tabs' writes in flight plus the places still waiting after an end. */
   get busy(): number {
-    this.#cool();
-    return this.#foreign.size + this.#cooling.length;
+    return this.#foreign.size + this.#cooling.count;
   }
 
   /**
@@ -114,25 +115,6 @@ export class WriteSlots {
   cool(): void {
     const wait = this.host?.handoffWaitMs() ?? 0;
     if (wait <= 0 || this.ownInFlight() + this.#foreign.size === 0) return;
-    this.#cooling.push(Date.now() + wait);
-    this.#arm();
-  }
-
-  #arm(): void {
-    if (this.#timer !== undefined || this.#cooling.length === 0) return;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#cool();
-        this.onChange();
-        this.#arm();
-      },
-      Math.max(0, this.#cooling[0]! - Date.now()) + 1,
-    );
-  }
-
-  #cool(): void {
-    const time = Date.now();
-    while (this.#cooling.length > 0 && this.#cooling[0]! <= time) this.#cooling.shift();
+    this.#cooling.add(wait);
   }
 }
