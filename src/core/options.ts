@@ -48,14 +48,8 @@ export type ExpiredContext = {
   signal: AbortSignal;
 };
 
-export type {
-  AdaptiveConcurrency,
-  CsrfOptions,
-  HeartbeatOptions,
-  LockRetryOptions,
-  ProtocolHeaders,
-  TabsOptions,
-} from './feature-options.js';
+// The feature option types are part of the options' public surface.
+export type * from './feature-options.js';
 
 /** The session options of `createSessionClient()`. Every other key is a ky option, passed to ky. */
 export type SessionOptions = {
