@@ -18,16 +18,16 @@ export type RemoteRotations = {
  * stale answer, sent again, not an expiry). A login that never says it is done is given up on after 10 s.
  */
 export const watchRemoteRotations = (channel: TabChannel, pause: () => () => void): RemoteRotations => {
-  const running = new Map<string, { end: () => void }>();
+  /** The tabs logging in now, with the timer that gives each up. */
+  const running = new Map<string, ReturnType<typeof setTimeout>>();
   let done: Promise<void> | undefined;
   let finish: (() => void) | undefined;
   let release: (() => void) | undefined;
 
   const ended = (from: string) => {
-    const rotation = running.get(from);
-    if (!rotation) return;
+    if (!running.has(from)) return;
+    clearTimeout(running.get(from));
     running.delete(from);
-    rotation.end();
     if (running.size > 0) return;
     release?.();
     finish?.();
@@ -42,8 +42,10 @@ export const watchRemoteRotations = (channel: TabChannel, pause: () => () => voi
           finish = resolve;
         });
       }
-      const timer = setTimeout(() => ended(from), rotationTimeoutMs);
-      running.set(from, { end: () => clearTimeout(timer) });
+      running.set(
+        from,
+        setTimeout(() => ended(from), rotationTimeoutMs),
+      );
     } else if (message.type === 'rotated') {
       ended(from);
     }
