@@ -158,6 +158,42 @@ describe.skipIf(!shouldRunBrowserSuite())('an SPA page importing the ESM build',
     });
   });
 
+  test('a login and a logout written the usual way through the helper: the login names its new id, the logout ends the session and prompts nobody', async () => {
+    const { page } = await openSpa(suite.browser, suite.site);
+    // login-usual.php: session_regenerate_id(true) then the user; logout-usual.php: $_SESSION = [];
+    // session_destroy(). Neither uses the helper's own functions beyond session_fetch_start().
+    const result = await page.evaluate(async () => {
+      const { SessionFetch } = window as unknown as { SessionFetch: typeof import('../../src/index.js') };
+      let prompts = 0;
+      const client = SessionFetch.createSessionClient({
+        onExpired: async () => {
+          prompts++;
+          return 'give-up';
+        },
+      });
+      const events: string[] = [];
+      for (const name of ['session:start', 'session:rotate', 'session:expire', 'session:end'] as const) {
+        client.on(name, ({ session }) => events.push(`${name} ${session.fingerprint}`));
+      }
+      const login = await client.post('/login-usual.php', { rotatesSession: true }).json<{ fp: string }>();
+      const afterLogin = client.session.fingerprint;
+      await client.post('/logout-usual.php').json();
+      const afterLogout = client.session.status;
+      const whoami = await client.get('/whoami.php').json<{ user: string | null }>();
+      return { loginFp: login.fp, afterLogin, afterLogout, whoami, prompts, events };
+    });
+    // The login's own answer carries the id session_regenerate_id() made, not the one it replaced.
+    expect(result.afterLogin).toBe(result.loginFp);
+    expect(result.events[0]).toBe(`session:start ${result.loginFp}`);
+    expect(result.events).not.toContain(`session:rotate ${result.loginFp}`);
+    // The logout is an end, not an expiry: no prompt, and the next public request goes through.
+    expect(result.afterLogout).toBe('ended');
+    expect(result.events.filter((event) => event.startsWith('session:end'))).toHaveLength(1);
+    expect(result.events.some((event) => event.startsWith('session:expire'))).toBe(false);
+    expect(result.prompts).toBe(0);
+    expect(result.whoami.user).toBeNull();
+  });
+
   // logout.php answers without X-Session-Fp and with `Set-Cookie: PHPSESSID=deleted; expires=<1970>`: the session
   // ended (not expired), and the next request's brand-new session is a start, not a rotation of the old one.
   test('after a logout that deletes the readable session cookie, the session ends and the next one is a new session', async () => {
