@@ -39,8 +39,11 @@ export class CrossTabWriteLock {
   #host: WriteLockHost | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #holders = new Set<Holder>();
-  /** Writes of this tab that have their queue turn and wait here. */
-  #waiting = 0;
+  /**
+   * Writes of this tab that have their queue turn and wait here, in the order they came: they start in that order
+   * (a write arriving while the head still waits for its wake-up must not overtake it).
+   */
+  readonly #line: object[] = [];
   readonly #slots: WriteSlots;
 
   constructor(
@@ -68,11 +71,12 @@ export class CrossTabWriteLock {
   async acquire(signal: AbortSignal): Promise<() => void> {
     const locks = webLocks();
     if (!locks) return noop;
-    this.#waiting++;
+    const place = {};
+    this.#line.push(place);
     try {
       for (;;) {
         if (this.#phase === 'held') {
-          if (this.#mayStart(locks)) break;
+          if (this.#line[0] === place && this.#mayStart(locks)) break;
           this.#settle(locks);
         }
         if (this.#phase === 'idle') {
@@ -82,11 +86,11 @@ export class CrossTabWriteLock {
         await abortable((this.#phase === 'acquiring' ? this.#ready : this.#changed)!, signal);
       }
     } catch (error) {
-      this.#waiting--;
+      this.#leave(place);
       this.#settle(locks);
       throw error;
     }
-    this.#waiting--;
+    this.#leave(place);
     const holder: Holder = { alone: this.#host?.alone ?? false, release: noop };
     this.#holders.add(holder);
     this.#settle(locks);
@@ -115,16 +119,17 @@ export class CrossTabWriteLock {
     if (this.#phase !== 'held' || [...this.#holders].some((holder) => holder.alone)) return;
     // Another tab asked and this one has started writes for maxHoldMs: its waiting writes let it in first.
     const due = this.#wanted && this.#pastMaxHold();
-    const idle = this.#holders.size === 0 && (this.#waiting === 0 || due);
+    const idle = this.#holders.size === 0 && (this.#line.length === 0 || due);
     if (idle && !this.#wanted) {
       // A write of this tab may be on its way from the queue (its turn came as the last one ended).
       this.#idleTimer ??= setTimeout(() => {
         this.#idleTimer = undefined;
-        if (this.#holders.size === 0 && this.#waiting === 0) this.#pass(locks);
+        if (this.#holders.size === 0 && this.#line.length === 0) this.#pass(locks);
       }, 0);
       return;
     }
-    if (idle || (this.#wanted && this.#overlaps(locks) && (this.#waiting === 0 || due))) this.#pass(locks);
+    if (idle || (this.#wanted && this.#overlaps(locks) && (this.#line.length === 0 || due)))
+      this.#pass(locks);
   }
 
   #pastMaxHold(): boolean {
@@ -247,6 +252,12 @@ export class CrossTabWriteLock {
   #close(): void {
     this.#channel?.close();
     this.#channel = undefined;
+  }
+
+  /** A write leaves the line: the next one may start. */
+  #leave(place: object): void {
+    this.#line.splice(this.#line.indexOf(place), 1);
+    if (this.#line.length > 0) this.#notify();
   }
 
   #notify(): void {
