@@ -8,6 +8,8 @@ export default defineConfig([
     // session-fetch/testing (the engine, node:http) loads without it.
     entry: {
       index: 'src/index.ts',
+      'csrf/index': 'src/csrf/index.ts',
+      'lifecycle/index': 'src/lifecycle/index.ts',
       'testing/index': 'src/testing/index.ts',
       'testing/msw': 'src/testing/msw.ts',
       'overlay/index': 'src/overlay/index.ts',

@@ -8,6 +8,9 @@
 //   2 features      tabs, csrf, lifecycle, diagnostics: plug into the session model, never into the client
 //   3 composition   client (createSessionClient, the runtime wiring, the transport ky calls)
 //   4 entries       index.ts, platform (jQuery, installFetch, script tags), overlay, testing
+//
+// Features an app passes in (`features: [csrf(), lifecycle()]`) have their own package entries: no other folder
+// imports them (the script-tag entry in platform/ aside), so an app that does not pass one does not bundle it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +35,12 @@ const layers = {
   platform: 4,
   overlay: 4,
   testing: 4,
+};
+
+/** Folders of features passed in -> the other folders that may import them. */
+const passedIn = {
+  csrf: ['platform'],
+  lifecycle: ['platform'],
 };
 
 const listFiles = (dir) =>
@@ -90,6 +99,19 @@ for (const [file, targets] of edges) {
     if (own !== undefined && theirs !== undefined && theirs > own) {
       problems.push(
         `${file} (layer ${own}) imports ${target} (layer ${theirs}): a layer imports only itself and below`,
+      );
+    }
+  }
+}
+
+// A feature passed in, imported by the client or the core (which would put it in every bundle).
+for (const [file, targets] of edges) {
+  const own = folderOf(file);
+  for (const target of targets) {
+    const theirs = folderOf(target);
+    if (theirs in passedIn && theirs !== own && !passedIn[theirs].includes(own)) {
+      problems.push(
+        `${file} imports ${target}: src/${theirs}/ is a feature an app passes in (features: [${theirs}()]), imported only by ${[theirs, ...passedIn[theirs]].map((folder) => `src/${folder}/`).join(' and ')}, so an app that does not pass it does not bundle it`,
       );
     }
   }
@@ -156,4 +178,6 @@ if (problems.length > 0) {
   );
   process.exit(1);
 }
-console.log(`check-imports: ${files.length} files, no import circle, no import from a higher layer`);
+console.log(
+  `check-imports: ${files.length} files, no import circle, no import from a higher layer, features imported only by their entries`,
+);

@@ -26,11 +26,12 @@ const rows = [
     target: 24,
   },
   // The script-tag build grew from 24.9 KB to 30.3 KB with the expiry across tabs, the measured write limit with
-  // its hand-over between tabs, the pacing of writes and the option-name suggestions.
+  // its hand-over between tabs, the pacing of writes and the option-name suggestions; to 31.0 KB with the
+  // features passed in (the feature host, the messages for the options that moved, the features' own checks).
   {
     name: 'script tag: session-fetch.global.js',
     file: 'dist/session-fetch.global.js',
-    budget: 31,
+    budget: 32,
     target: 20,
   },
   // A debug tool, loaded on demand: a row per attempt, the findings' marks and badge, the narrow layout.

@@ -24,6 +24,7 @@ export type {
   ExpiredContext,
   ExpiryDecision,
   HeartbeatOptions,
+  LifecycleOptions,
   LockRetryOptions,
   ProtocolHeaders,
   SessionClientOptions,
@@ -33,7 +34,16 @@ export type {
   TabsOptions,
 } from './core/options.js';
 export type { RequestInfo } from './core/request-info.js';
-export type { SessionClient } from './core/session-client.js';
+export type { ClientSettings, SessionClient } from './core/session-client.js';
+// What a feature is and what it is given: `csrf()` and `lifecycle()` are imported from their own entries.
+export type {
+  FeatureChannel,
+  FeatureHost,
+  FeatureLeader,
+  FeatureStore,
+  RequestTokens,
+  SessionFeature,
+} from './core/session-feature.js';
 export type { IdSource, SessionState } from './core/session-state.js';
 export type { SimulatedFault } from './core/simulated-faults.js';
 export { SessionExpiredError, type SessionExpiredReason } from './errors/SessionExpiredError.js';

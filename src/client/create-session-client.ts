@@ -10,7 +10,6 @@ import type { SessionClient } from '../core/session-client.js';
 import { warnWithoutOrigin } from '../core/warn-no-origin.js';
 import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 import { UnexpectedBodyError } from '../errors/UnexpectedBodyError.js';
-import { startLifecycle } from '../lifecycle/start-lifecycle.js';
 import type { ClientConfig } from './client-config.js';
 import { sendRequest } from './send-request.js';
 import { SessionRuntime } from './session-runtime.js';
@@ -29,6 +28,8 @@ const splitOptions = (options: SessionClientOptions): { session: SessionOptions;
 /**
  * Creates a session-aware client on ky: cookies only to the page's origin and allowed origins, no caching,
  * session id tracking, expiry hold-and-replay, and a queue that keeps requests from piling up on PHP's session lock.
+ * CSRF tokens and the lifecycle (expiry warning, keepalive, wake checks) are features the app imports and passes
+ * in `features`, so that an app that does not use them does not bundle them.
  *
  * @example
  * ```ts
@@ -38,6 +39,13 @@ const splitOptions = (options: SessionClientOptions): { session: SessionOptions;
  * });
  * const user = await api.get('me').json();
  * await api.post('login', { json: credentials, rotatesSession: true });
+ *
+ * // With CSRF tokens and a keepalive:
+ * import { csrf } from 'session-fetch/csrf';
+ * import { lifecycle } from 'session-fetch/lifecycle';
+ * const app = createSessionClient({
+ *   features: [csrf({ refreshUrl: '/csrf.php' }), lifecycle({ heartbeat: '/keepalive.php' })],
+ * });
  * ```
  */
 export const createSessionClient = (options: SessionClientOptions = {}): SessionClient => {
@@ -49,7 +57,7 @@ export const createSessionClient = (options: SessionClientOptions = {}): Session
   warnWithoutOrigin(normalized);
   const runtime = new SessionRuntime(normalized, kyOptions.fetch as typeof fetch);
   const client = buildClient(runtime, session, kyOptions);
-  startLifecycle(runtime, (url, options) => client.request(url, options));
+  runtime.setUp(session.features ?? [], (url, options) => client.request(url, options));
   return client;
 };
 
@@ -96,6 +104,7 @@ const buildClient = (runtime: SessionRuntime, raw: SessionOptions, kyOptions: Ky
       expiredStatuses: runtime.options.expiredStatuses,
       loginUrl: runtime.options.loginUrl,
       deadline: request.deadline,
+      features: runtime.features,
     }),
     get stats() {
       return { queued: queue.size, inFlight: queue.inFlight, limit: queue.limit.current };

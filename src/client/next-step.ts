@@ -50,7 +50,7 @@ export const nextStep = async (
   if (state.verdict === 'csrf' && response) {
     // The token was refused: fetch a fresh one (once for every request waiting) and send the request again.
     state.csrfReplayed = true;
-    const fresh = await runtime.csrf?.refresh(state.csrfSent);
+    const fresh = await runtime.tokens?.refresh(state.csrfSent);
     if (fresh !== undefined && fresh !== state.csrfSent) {
       record.replayed = true;
       return 0;

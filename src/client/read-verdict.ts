@@ -45,9 +45,9 @@ export const readVerdict = (
   const fromHeader = parseFingerprintHeader(headers.get(options.protocol.fingerprint));
   // A refused CSRF token (419) is refreshed and the request replayed once before it counts as expiry.
   if (
-    runtime.csrf &&
+    runtime.tokens &&
     !state.csrfReplayed &&
-    runtime.csrf.refused(request, response) &&
+    runtime.tokens.refused(request, response) &&
     headers.get(options.protocol.expired) !== '1'
   )
     return 'csrf';
@@ -154,7 +154,7 @@ const observe = (
     store.touch(sessionTtlMs(response.headers, options));
   });
   // After the id is observed: a token handed out with a rotation belongs to the new id.
-  runtime.csrf?.observe(response);
+  runtime.tokens?.observe(response);
   // A request made while onExpired runs showed a live session (a login of any kind): the expiry is over.
   if (store.state.status === 'active' && expiry.holding) expiry.resumedByResponse();
   return 'ok';

@@ -123,7 +123,7 @@ const ownFetch =
   (config: ClientConfig, origin: SessionOrigin) =>
   async (input: Input, init?: RequestInit): Promise<Response> => {
     const request = stampSessionHeaders(input as Request, config.request, origin);
-    if (config.runtime.csrf) await config.runtime.csrf.stamp(request);
+    if (config.runtime.tokens) await config.runtime.tokens.stamp(request);
     const send = (config.kyOptions.fetch as typeof fetch | undefined) ?? globalThis.fetch;
     return send(request, markOwn(init));
   };

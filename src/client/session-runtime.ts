@@ -1,9 +1,10 @@
+import type { ResponsePromise } from 'ky';
 import { Emitter } from '../core/events.js';
-import type { NormalizedSessionOptions } from '../core/options.js';
+import type { NormalizedSessionOptions, SessionRequestOptions } from '../core/options.js';
 import { markOwn } from '../core/own-request.js';
+import type { FeatureHost, RequestTokens, SessionFeature } from '../core/session-feature.js';
 import type { SimulatedFault } from '../core/simulated-faults.js';
-import type { CsrfTokens } from '../csrf/csrf-tokens.js';
-import { wireCsrf } from '../csrf/wire-csrf.js';
+import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 import { createConcurrencyLimit } from '../queue/concurrency-limit.js';
 import { RequestQueue } from '../queue/request-queue.js';
 import { ExpiryCoordinator } from '../session/expiry-coordinator.js';
@@ -13,9 +14,9 @@ import { createTabServices, type TabServices } from '../tabs/tab-services.js';
 
 /**
  * What a client and every client extended from it share: they talk to one server session, so they share its
- * state, its queue (one PHP lock) and its expiry handling.
+ * state, its queue (one PHP lock) and its expiry handling. It is the host the app's features are set up on.
  */
-export class SessionRuntime {
+export class SessionRuntime implements FeatureHost {
   readonly emitter = new Emitter();
   readonly store: SessionStore;
   readonly queue: RequestQueue;
@@ -25,8 +26,10 @@ export class SessionRuntime {
   readonly faults: SimulatedFault[] = [];
   /** Cross-tab sync, leader election and write lock (per-tab where the browser lacks them or `tabs: false`). */
   readonly tabs: TabServices;
-  /** The CSRF token, when `csrf` is configured. */
-  readonly csrf: CsrfTokens | undefined;
+  /** The tokens a feature puts on session requests (the CSRF feature's), when one was passed. */
+  tokens: RequestTokens | undefined;
+  /** The names of the features set up, in the order given. */
+  readonly features: string[] = [];
   /**
    * Sends a request the client makes itself (a CSRF token refresh, a session check) with the app's fetch or the
    * browser's, marked so that installFetch() lets it through. The browser's is looked up per call: a test or
@@ -34,6 +37,7 @@ export class SessionRuntime {
    */
   readonly sendOwn = (input: Request | string, init?: RequestInit): Promise<Response> =>
     (this.fetch ?? globalThis.fetch)(input, markOwn(init));
+  #send: ((url: string, options: SessionRequestOptions) => ResponsePromise) | undefined;
   #nextId = 1;
   #pauses = 0;
   readonly #disposers: Array<() => void> = [];
@@ -58,18 +62,42 @@ export class SessionRuntime {
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
     this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry, () => this.pause());
     this.tabs.writeLock?.attach(this.queue);
-    const csrf = wireCsrf(
-      options,
-      this.emitter,
-      this.tabs.channel,
-      this.sendOwn,
-      () => this.store.state.fingerprint,
-    );
-    this.csrf = csrf?.tokens;
-    this.onDispose(() => {
-      csrf?.dispose();
-      this.tabs.dispose();
-    });
+    this.onDispose(() => this.tabs.dispose());
+  }
+
+  /**
+   * Sets up the app's features (checked by the options' schema: each a feature, each name once), once the client
+   * whose `request` they send through exists. A feature that throws leaves nothing running.
+   */
+  setUp(
+    features: readonly SessionFeature[],
+    send: (url: string, options: SessionRequestOptions) => ResponsePromise,
+  ): void {
+    this.#send = send;
+    try {
+      for (const feature of features) {
+        feature.setup(this);
+        this.features.push(feature.name);
+      }
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  provideTokens(tokens: RequestTokens): void {
+    if (this.tokens) {
+      throw new SessionOptionsError(
+        'features',
+        `two features put tokens on requests (the second after ${this.features.join(', ')}): pass only one of them`,
+      );
+    }
+    this.tokens = tokens;
+  }
+
+  send(url: string, options: SessionRequestOptions): ResponsePromise {
+    // Features are set up after the client exists, with its request function.
+    return this.#send!(url, options);
   }
 
   /**

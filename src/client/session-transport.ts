@@ -48,7 +48,7 @@ export const createSessionTransport =
         typeof turn === 'function' ? turn : await turn.catch((error) => Promise.reject(timedOut(error)));
       let response: Response | undefined;
       try {
-        if (runtime.csrf) state.csrfSent = await runtime.csrf.stamp(request);
+        if (runtime.tokens) state.csrfSent = await runtime.tokens.stamp(request);
         // The session may have been held while the turn waited (the tabs' write lock, the CSRF token): an expiry
         // seen meanwhile, here or in another tab. Then this request waits for the decision like any other.
         if (expiry.holding && expiry.gate(state.ticket) === 'hold') {

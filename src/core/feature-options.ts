@@ -1,4 +1,7 @@
-/** The options of one feature each (protocol headers, lock retries, concurrency, CSRF, keepalive, tabs). */
+/**
+ * The options of one part each (protocol headers, lock retries, concurrency, tabs) and of the features an app
+ * passes in (CSRF, the lifecycle and its keepalive).
+ */
 /** The names of the protocol headers (docs/protocol.md). */
 export type ProtocolHeaders = {
   /** @default 'X-Session-Fp' */
@@ -47,9 +50,10 @@ export type AdaptiveConcurrency = {
 };
 
 /**
- * CSRF token handling (Laravel, Symfony, Sanctum style). The token is sent on unsafe methods only, and only to
- * the page's origin and the allowed `origins`: a request to any other origin never carries it (unlike axios
- * before 1.6, CVE-2023-45857).
+ * CSRF token handling (Laravel, Symfony, Sanctum style): the options of `csrf()` from `session-fetch/csrf`. The
+ * token is sent on unsafe methods only, and only to the page's origin and the allowed `origins`: a request to any
+ * other origin never carries it (unlike axios before 1.6, CVE-2023-45857).
+ * @example csrf({ refreshUrl: '/sanctum/csrf-cookie', header: 'X-XSRF-TOKEN', meta: false })
  */
 export type CsrfOptions = {
   /** The `<meta name="...">` whose `content` is the token; `false` reads none. @default 'csrf-token' */
@@ -77,6 +81,39 @@ export type CsrfOptions = {
    * once; a second counts as expiry when the status is also in `expiredStatuses`. @default [419]
    */
   statuses?: number[];
+};
+
+/**
+ * The lifecycle feature (`lifecycle()` from `session-fetch/lifecycle`): what watches the session over time.
+ * @example lifecycle({ heartbeat: '/keepalive.php', expiryWarning: 60_000 })
+ */
+export type LifecycleOptions = {
+  /**
+   * Ms before the session's known expiry (`X-Session-Ttl`, else `sessionLifetime` counted from the last session
+   * response) at which `session:expiring` is emitted. When the time is up with no activity, the client checks
+   * with `verifyUrl` (else `heartbeat.url`) and emits `session:expire` if the server agrees; without either URL
+   * it declares the expiry itself. @default 60000
+   */
+  expiryWarning?: number;
+  /**
+   * A URL whose answer tells whether the session is still valid (GET, page origin relative; answer 401 when the
+   * user is no longer logged in). Asked when the expiry time is up, after a wake from sleep and after a return
+   * from the back/forward cache, before held work is sent. @default heartbeat.url
+   */
+  verifyUrl?: string;
+  /**
+   * The keepalive: pings a URL while the user is active so the session does not expire under them. Runs in one
+   * tab (the leader) for all tabs. A string is the URL. (Named `heartbeat` because `keepalive` is fetch's own
+   * request option, which ky passes through.)
+   * @default undefined (off)
+   * @example heartbeat: { url: '/keepalive.php', interval: 240_000, idleTimeout: 20 * 60_000 }
+   */
+  heartbeat?: string | HeartbeatOptions;
+  /**
+   * A timer that fires this many ms later than scheduled means the device slept: the session is re-checked
+   * before queued work is sent (as after a return from the back/forward cache). @default 60000
+   */
+  wakeThreshold?: number;
 };
 
 /** The keepalive: pings that keep the session alive while the user is active (one tab pings for all). */

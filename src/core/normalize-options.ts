@@ -66,11 +66,6 @@ export const normalizeSessionOptions = (
     ...normalizeRequestSettings(raw),
     lockHandoffDelay: raw.lockHandoffDelay ?? 30,
     sessionLifetime: raw.sessionLifetime,
-    csrf: normalizeCsrf(raw.csrf),
-    expiryWarning: raw.expiryWarning ?? 60_000,
-    verifyUrl: raw.verifyUrl,
-    heartbeat: normalizeHeartbeat(raw.heartbeat),
-    wakeThreshold: raw.wakeThreshold ?? 60_000,
     tabs: normalizeTabs(raw.tabs, page, raw.cookieName ?? 'PHPSESSID'),
   };
 };
@@ -94,35 +89,6 @@ export const normalizeRequestSettings = (
   accept: raw.accept ?? 'application/json',
   defaultMode: raw.defaultMode ?? 'write',
 });
-
-const normalizeCsrf = (csrf: SessionOptions['csrf']): NormalizedSessionOptions['csrf'] => {
-  if (!csrf) return undefined;
-  const given = csrf === true ? {} : csrf;
-  return {
-    meta: given.meta ?? 'csrf-token',
-    cookie: given.cookie ?? 'XSRF-TOKEN',
-    responseHeader: given.responseHeader ?? false,
-    header: given.header,
-    refreshUrl: given.refreshUrl,
-    safeMethods: new Set(
-      (given.safeMethods ?? ['GET', 'HEAD', 'OPTIONS', 'TRACE']).map((m) => m.toUpperCase()),
-    ),
-    statuses: new Set(given.statuses ?? [419]),
-  };
-};
-
-const normalizeHeartbeat = (
-  heartbeat: SessionOptions['heartbeat'],
-): NormalizedSessionOptions['heartbeat'] => {
-  if (heartbeat === undefined) return undefined;
-  const given = typeof heartbeat === 'string' ? { url: heartbeat } : heartbeat;
-  return {
-    url: given.url,
-    method: given.method ?? 'POST',
-    interval: given.interval ?? 300_000,
-    idleTimeout: given.idleTimeout ?? 1_800_000,
-  };
-};
 
 const normalizeTabs = (
   tabs: SessionOptions['tabs'],

@@ -6,7 +6,8 @@ import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 /** Checks a value at a path; throws a SessionOptionsError naming the path when it is wrong. */
 export type Check = (value: unknown, path: string) => void;
 
-const describe = (value: unknown): string => {
+/** A value as an error message quotes it: JSON, cut at 60 characters. */
+export const describe = (value: unknown): string => {
   if (typeof value === 'function') return 'a function';
   try {
     const text = JSON.stringify(value);

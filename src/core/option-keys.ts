@@ -17,12 +17,8 @@ export const sessionWideKeys = [
   'concurrency',
   'lockHandoffDelay',
   'sessionLifetime',
-  'csrf',
-  'expiryWarning',
-  'verifyUrl',
-  'heartbeat',
-  'wakeThreshold',
   'tabs',
+  'features',
 ] as const;
 
 export const sessionOptionKeys = [

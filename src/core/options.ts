@@ -1,22 +1,20 @@
 import type { Options as KyOptions } from 'ky';
 import type {
   AdaptiveConcurrency,
-  CsrfOptions,
-  HeartbeatOptions,
   LockRetryOptions,
   ProtocolHeaders,
   TabsOptions,
 } from './feature-options.js';
-import type { SessionState } from './session-state.js';
+import type { ExpiredContext, ExpiryDecision } from './on-expired.js';
+import type { SessionMode } from './request-options.js';
+import type { SessionFeature } from './session-feature.js';
 
-/** How a request uses the PHP session. */
-export type SessionMode =
-  /** The script calls session_start() and keeps the lock until it ends (PHP's default). Limited in flight. */
-  | 'write'
-  /** The script reads and closes at once (`read_and_close`, or session_write_close() first thing). Not limited. */
-  | 'read'
-  /** The script does not touch the session. Never queued or held; cookies and no-cache headers still apply. */
-  | 'none';
+// The option types of every layer, in one place for the files that read options.
+export type * from './feature-options.js';
+export type * from './normalized-options.js';
+export type * from './on-expired.js';
+export type * from './request-options.js';
+export type { SessionFeature } from './session-feature.js';
 
 /** An origin that may receive the session cookie, with its own settings. */
 export type AllowedOrigin = {
@@ -30,26 +28,6 @@ export type AllowedOrigin = {
    */
   noCacheHeaders?: boolean;
 };
-
-/** What `onExpired` decides. */
-export type ExpiryDecision = 'resume' | 'give-up';
-
-/** What `onExpired` receives. */
-export type ExpiredContext = {
-  /** The session state at the moment of expiry. */
-  session: SessionState;
-  /** How many requests are waiting for the decision (held or come back expired), as of when it is read. */
-  readonly waiting: number;
-  /**
-   * Aborted when this tab is no longer the one to ask: the session was resumed or given up in another tab, or the
-   * user switched to another tab of the app, which shows the login instead. The value this handler resolves is
-   * then ignored. Close the login dialog on it: `context.signal.addEventListener('abort', closeDialog)`.
-   */
-  signal: AbortSignal;
-};
-
-// The feature option types are part of the options' public surface.
-export type * from './feature-options.js';
 
 /** The session options of `createSessionClient()`. Every other key is a ky option, passed to ky. */
 export type SessionOptions = {
@@ -133,37 +111,25 @@ export type SessionOptions = {
   /** The mode of a request that does not say. @default 'write' */
   defaultMode?: SessionMode;
   /**
-   * CSRF tokens: `true` for the defaults (meta `csrf-token`, cookie `XSRF-TOKEN`), an object to configure them.
-   * @default false (no token is added; 419 counts as expiry as listed in `expiredStatuses`)
-   * @example csrf: { refreshUrl: '/sanctum/csrf-cookie', header: 'X-XSRF-TOKEN', meta: false }
+   * What the client does beyond the session itself, each imported on its own so that an app bundles only what it
+   * passes: `csrf()` from `session-fetch/csrf` (CSRF tokens), `lifecycle()` from `session-fetch/lifecycle` (the
+   * expiry warning and check, the keepalive, the re-check after sleep or the back/forward cache). On a script
+   * tag: `SessionFetch.csrf()`, `SessionFetch.lifecycle()`. Each at most once; session-wide, so `extend()`
+   * cannot change them.
+   * @default [] (no CSRF token is sent; the session is checked only by the requests the app makes)
+   * @example features: [csrf({ refreshUrl: '/csrf.php' }), lifecycle({ heartbeat: '/keepalive.php' })]
    */
-  csrf?: boolean | CsrfOptions;
-  /**
-   * Ms before the session's known expiry (`X-Session-Ttl`, else `sessionLifetime` counted from the last session
-   * response) at which `session:expiring` is emitted. When the time is up with no activity, the client checks
-   * with `verifyUrl` (else `heartbeat.url`) and emits `session:expire` if the server agrees; without either URL
-   * it declares the expiry itself. @default 60000
-   */
-  expiryWarning?: number;
-  /**
-   * A URL whose answer tells whether the session is still valid (GET, page origin relative; answer 401 when the
-   * user is no longer logged in). Asked when the expiry time is up, after a wake from sleep and after a return
-   * from the back/forward cache, before held work is sent. @default heartbeat.url
-   */
-  verifyUrl?: string;
-  /**
-   * The keepalive: pings a URL while the user is active so the session does not expire under them. Runs in one
-   * tab (the leader) for all tabs. A string is the URL. (Named `heartbeat` because `keepalive` is fetch's own
-   * request option, which ky passes through.)
-   * @default undefined (off)
-   * @example heartbeat: { url: '/keepalive.php', interval: 240_000, idleTimeout: 20 * 60_000 }
-   */
-  heartbeat?: string | HeartbeatOptions;
-  /**
-   * A timer that fires this many ms later than scheduled means the device slept: the session is re-checked
-   * before queued work is sent (as after a return from the back/forward cache). @default 60000
-   */
-  wakeThreshold?: number;
+  features?: SessionFeature[];
+  /** @deprecated a feature now: `import { csrf } from 'session-fetch/csrf'`, then `features: [csrf({ ... })]`. */
+  csrf?: never;
+  /** @deprecated an option of the lifecycle feature now: `features: [lifecycle({ expiryWarning })]`. */
+  expiryWarning?: never;
+  /** @deprecated an option of the lifecycle feature now: `features: [lifecycle({ verifyUrl })]`. */
+  verifyUrl?: never;
+  /** @deprecated an option of the lifecycle feature now: `features: [lifecycle({ heartbeat })]`. */
+  heartbeat?: never;
+  /** @deprecated an option of the lifecycle feature now: `features: [lifecycle({ wakeThreshold })]`. */
+  wakeThreshold?: never;
   /**
    * Cross-tab sync, leader election and write lock (see TabsOptions); `false` for per-tab behaviour.
    * @default true in a page (document present) using the page's fetch; false elsewhere (node, workers) and with
@@ -172,76 +138,5 @@ export type SessionOptions = {
   tabs?: boolean | TabsOptions;
 };
 
-/** Per-request options: ky's, plus how the request uses the session. */
-export type SessionRequestOptions = KyOptions & {
-  /** How this request uses the session. @default the client's defaultMode ('write') */
-  session?: SessionMode;
-  /**
-   * This request rotates the session id (login, privilege change): it waits for the session requests in flight,
-   * runs alone, and the ones after it wait until it completes, so no request of this tab meets the new id with the
-   * old one. A refusal (401) is a failed login for the app, never an expiry. While a session is expired it is let
-   * through in any tab, even outside `onExpired`.
-   * @default false
-   */
-  rotatesSession?: boolean;
-  /**
-   * This request ends the session (logout): it runs alone like `rotatesSession`, and on success the session is
-   * marked `'ended'` here and in every other tab (`session:end`): a logout is not an expiry, so nothing is held and
-   * `onExpired` runs only if a later request is refused by the server.
-   * @default false
-   */
-  endsSession?: boolean;
-  /**
-   * Place in the browser's queue: higher goes first, FIFO within a priority. (Not `priority`, which is fetch's
-   * own network hint and passes through to fetch.)
-   * @default 0
-   */
-  queuePriority?: number;
-};
-
 /** All options of `createSessionClient()`. */
 export type SessionClientOptions = KyOptions & SessionOptions;
-
-/** Options after normalisation: every field filled. */
-export type NormalizedSessionOptions = {
-  origins: ReadonlyMap<string, { noCacheHeaders: boolean }>;
-  pageOrigin: string | undefined;
-  cookieName: string;
-  protocol: Readonly<ProtocolHeaders>;
-  expiredStatuses: ReadonlySet<number>;
-  loginUrl: (url: URL) => boolean;
-  isExpired: ((response: Response) => boolean) | undefined;
-  onExpired: SessionOptions['onExpired'];
-  concurrency: { fixed: number } | Readonly<AdaptiveConcurrency>;
-  lockRetry: Readonly<LockRetryOptions>;
-  lockHandoffDelay: number;
-  deadline: number;
-  noCache: boolean;
-  cacheBust: boolean;
-  accept: string | false;
-  sessionLifetime: number | undefined;
-  defaultMode: SessionMode;
-  csrf: NormalizedCsrf | undefined;
-  expiryWarning: number;
-  verifyUrl: string | undefined;
-  heartbeat: Readonly<Required<HeartbeatOptions>> | undefined;
-  wakeThreshold: number;
-  tabs: NormalizedTabs | undefined;
-};
-
-export type NormalizedCsrf = {
-  readonly meta: string | false;
-  readonly cookie: string | false;
-  readonly responseHeader: string | false;
-  readonly header: string | undefined;
-  readonly refreshUrl: string | undefined;
-  readonly safeMethods: ReadonlySet<string>;
-  readonly statuses: ReadonlySet<number>;
-};
-
-export type NormalizedTabs = {
-  readonly sync: boolean;
-  readonly writeLock: boolean;
-  readonly writeLockTimeout: number;
-  readonly name: string;
-};

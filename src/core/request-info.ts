@@ -1,4 +1,4 @@
-import type { SessionMode } from './options.js';
+import type { SessionMode } from './request-options.js';
 import type { SessionState } from './session-state.js';
 
 /** What the client knows about one request; a snapshot is handed to events. */

@@ -57,4 +57,7 @@ export interface SessionClient {
 export type ClientSettings = Pick<
   NormalizedSessionOptions,
   'pageOrigin' | 'origins' | 'protocol' | 'cookieName' | 'expiredStatuses' | 'loginUrl' | 'deadline'
->;
+> & {
+  /** The names of the features the client was given (`'csrf'`, `'lifecycle'`), in order. */
+  readonly features: readonly string[];
+};

@@ -1,7 +1,9 @@
+import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 import {
   arrayOf,
   bool,
   type Check,
+  describe,
   either,
   fail,
   fn,
@@ -16,34 +18,47 @@ import {
   whole,
 } from './option-checks.js';
 import { fetchOptionKeys, kyOptionKeys } from './option-keys.js';
+import { headerName, originString, token } from './value-checks.js';
 
-const token = /^[!#$%&'*+.^`|~\w-]+$/;
-const headerName = matches(token, 'must be an HTTP header name');
-const validUrl = (value: string, base?: string): URL | undefined => {
-  try {
-    return new URL(value, base);
-  } catch {
-    return undefined;
+/** An option that became a feature: the message says what to import and pass instead. */
+const moved =
+  (feature: 'csrf' | 'lifecycle', option?: string): Check =>
+  (value, path) => {
+    const call = option
+      ? `${feature}({ ${option}: ${describe(value)} })`
+      : `${feature}(${value === true ? '' : describe(value)})`;
+    throw new SessionOptionsError(
+      path,
+      `${option ? `is an option of the ${feature} feature` : 'is a feature'} now: import { ${feature} } from 'session-fetch/${feature}' (SessionFetch.${feature} on a script tag) and pass features: [${call}]`,
+    );
+  };
+
+const feature: Check = (value, path) => {
+  const given = value as { name?: unknown; setup?: unknown } | null;
+  if (typeof value === 'function')
+    fail(path, `must be a feature: call ${value.name || 'the function'}(), as in features: [csrf()]`, value);
+  if (!isObject(value) || typeof given?.name !== 'string' || typeof given.setup !== 'function')
+    fail(
+      path,
+      "must be a feature such as csrf() from 'session-fetch/csrf' or lifecycle() from 'session-fetch/lifecycle'",
+      value,
+    );
+};
+
+/** The features passed in: each a feature, each name once. */
+const features: Check = (value, path) => {
+  arrayOf(feature, 'must be an array of features, such as [csrf(), lifecycle()]')(value, path);
+  const seen = new Set<string>();
+  for (const [index, { name }] of (value as Array<{ name: string }>).entries()) {
+    if (seen.has(name))
+      throw new SessionOptionsError(
+        `${path}.${index}`,
+        `is a second feature named '${name}': pass each feature once`,
+      );
+    seen.add(name);
   }
 };
-const originString: Check = (value, path) => {
-  if (typeof value !== 'string' || validUrl(value)?.origin !== value.replace(/\/$/, '')) {
-    fail(path, 'must be an origin like https://api.example.com (scheme, host and port, no path)', value);
-  }
-};
-const url: Check = (value, path) => {
-  if (typeof value !== 'string' || value.trim() === '' || !validUrl(value, 'http://localhost')) {
-    fail(path, 'must be a URL (absolute, or relative to the page origin)', value);
-  }
-};
-const nameOrOff = (what: string) =>
-  either(
-    [
-      [isString, matches(token, `must be ${what} or false`)],
-      [(value) => value === false, () => {}],
-    ],
-    `must be ${what} or false`,
-  );
+
 const statuses = arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses');
 const limit = whole(1, 64, 'a limit');
 
@@ -117,65 +132,30 @@ export const sessionOptionsSchema = object(
     ),
     sessionLifetime: ms(),
     defaultMode: oneOf(['write', 'read', 'none'], "must be 'write', 'read' or 'none'"),
-    csrf: either(
-      [
-        [isBoolean, bool],
-        [
-          isObject,
-          object(
-            {
-              meta: nameOrOff('a meta name'),
-              cookie: nameOrOff('a cookie name'),
-              responseHeader: nameOrOff('a header name'),
-              header: headerName,
-              refreshUrl: url,
-              safeMethods: arrayOf(
-                matches(token, 'must be an HTTP method'),
-                'must be an array of HTTP methods',
-              ),
-              statuses,
-            },
-            'must be an object',
-          ),
-        ],
-      ],
-      'must be true, false or { meta, cookie, responseHeader, header, refreshUrl, safeMethods, statuses }',
-    ),
-    expiryWarning: ms(),
-    verifyUrl: url,
-    heartbeat: either(
-      [
-        [isString, url],
-        [
-          isObject,
-          object(
-            {
-              url,
-              method: oneOf(['POST', 'GET', 'PUT', 'PATCH'], "must be 'POST', 'GET', 'PUT' or 'PATCH'"),
-              interval: ms(1000),
-              idleTimeout: ms(),
-            },
-            'must be an object',
-            ['url'],
-          ),
-        ],
-      ],
-      'must be a URL string or { url, method, interval, idleTimeout }',
-    ),
-    wakeThreshold: ms(1000),
     tabs: either(
       [
         [isBoolean, bool],
         [
           isObject,
           object(
-            { sync: bool, writeLock: bool, writeLockTimeout: ms(), name: matches(/./, 'must not be empty') },
+            {
+              sync: bool,
+              writeLock: bool,
+              writeLockTimeout: ms(),
+              name: matches(/./, 'must not be empty'),
+            },
             'must be an object',
           ),
         ],
       ],
       'must be true, false or { sync, writeLock, writeLockTimeout, name }',
     ),
+    features,
+    csrf: moved('csrf'),
+    expiryWarning: moved('lifecycle', 'expiryWarning'),
+    verifyUrl: moved('lifecycle', 'verifyUrl'),
+    heartbeat: moved('lifecycle', 'heartbeat'),
+    wakeThreshold: moved('lifecycle', 'wakeThreshold'),
   },
   'must be an object',
   [],

@@ -1,4 +1,5 @@
-import type { NormalizedCsrf } from '../core/options.js';
+import type { RequestTokens } from '../core/session-feature.js';
+import type { NormalizedCsrf } from './csrf-options.js';
 import { readCookieToken, readMetaToken, readRefreshedToken } from './read-csrf-token.js';
 
 type Fetch = (input: Request | string, init?: RequestInit) => Promise<Response>;
@@ -9,7 +10,7 @@ type Token = { value: string; header: string };
  * the meta tag), which requests carry it, and a single-flight refresh. After a rotation the old token is
  * dropped: a meta tag still holding it is ignored until the page changes it.
  */
-export class CsrfTokens {
+export class CsrfTokens implements RequestTokens {
   #learned: string | undefined;
   /** The session fingerprint the learnt token belongs to, when known. */
   #learnedFor: string | null = null;

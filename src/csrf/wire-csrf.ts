@@ -1,27 +1,17 @@
-import type { Emitter } from '../core/events.js';
-import type { NormalizedSessionOptions } from '../core/options.js';
+import type { FeatureHost } from '../core/session-feature.js';
 import type { SessionState } from '../core/session-state.js';
-import type { TabChannel } from '../tabs/tab-channel.js';
+import type { NormalizedCsrf } from './csrf-options.js';
 import { CsrfTokens } from './csrf-tokens.js';
 
-type Fetch = (input: Request | string, init?: RequestInit) => Promise<Response>;
-
 /**
- * Creates the session's CSRF tokens (when `csrf` is configured): drops the token when the session id changes
- * (rotation, a new session after expiry, a resume) and shares tokens with the other tabs. Returns undefined
- * when CSRF handling is off.
+ * Puts the session's CSRF tokens on its requests: drops the token when the session id changes (rotation, a new
+ * session after expiry, a resume) and shares tokens with the other tabs. Everything stops with the client.
  */
-export const wireCsrf = (
-  options: NormalizedSessionOptions,
-  emitter: Emitter,
-  channel: TabChannel | undefined,
-  fetch: Fetch,
-  fingerprint: () => string | null,
-): { tokens: CsrfTokens; dispose: () => void } | undefined => {
-  if (!options.csrf) return undefined;
-  const tokens = new CsrfTokens(options.csrf, options.pageOrigin, fetch, {
-    fingerprint,
-    header: options.protocol.fingerprint,
+export const wireCsrf = (host: FeatureHost, options: NormalizedCsrf): CsrfTokens => {
+  const { emitter, store, tabs } = host;
+  const tokens = new CsrfTokens(options, host.options.pageOrigin, host.sendOwn, {
+    fingerprint: () => store.state.fingerprint,
+    header: host.options.protocol.fingerprint,
   });
   // The first id seen on page load is the session the page's meta token belongs to.
   const changed = ({ previous, session }: { previous: SessionState; session: SessionState }) =>
@@ -34,6 +24,7 @@ export const wireCsrf = (
       if (session.fingerprint === null) tokens.invalidate();
     }),
   ];
+  const { channel } = tabs;
   if (channel) {
     tokens.onLearn = (token, fingerprint) => channel.post({ type: 'csrf', token, fingerprint });
     offs.push(
@@ -42,10 +33,9 @@ export const wireCsrf = (
       }),
     );
   }
-  return {
-    tokens,
-    dispose: () => {
-      for (const off of offs) off();
-    },
-  };
+  host.provideTokens(tokens);
+  host.onDispose(() => {
+    for (const off of offs) off();
+  });
+  return tokens;
 };

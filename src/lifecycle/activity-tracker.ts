@@ -1,4 +1,4 @@
-import type { TabChannel } from '../tabs/tab-channel.js';
+import type { FeatureChannel } from '../core/session-feature.js';
 
 const inputEvents = ['pointerdown', 'keydown', 'touchstart', 'scroll'] as const;
 const shareEvery = 5000;
@@ -18,7 +18,7 @@ export class ActivityTracker {
   readonly #offs: Array<() => void> = [];
 
   constructor(
-    private readonly channel: TabChannel | undefined,
+    private readonly channel: FeatureChannel | undefined,
     private readonly busy: () => boolean,
   ) {
     const win = globalThis.window as Window | undefined;

@@ -1,5 +1,5 @@
 import type { Emitter } from '../core/events.js';
-import type { SessionStore } from '../session/session-store.js';
+import type { FeatureStore } from '../core/session-feature.js';
 import { unrefTimer } from '../utils/unref-timer.js';
 
 /** setTimeout's longest delay (about 24.8 days). */
@@ -32,7 +32,7 @@ export class ExpiryTimer {
   readonly #unsubscribe: () => void;
 
   constructor(
-    private readonly store: SessionStore,
+    private readonly store: FeatureStore,
     private readonly emitter: Emitter,
     private readonly options: ExpiryTimerOptions,
   ) {

@@ -1,9 +1,7 @@
-import type { HeartbeatOptions } from '../core/options.js';
-import type { LeaderElection } from '../tabs/leader-election.js';
+import type { HeartbeatOptions } from '../core/feature-options.js';
+import type { FeatureHost, FeatureLeader } from '../core/session-feature.js';
 import { unrefTimer } from '../utils/unref-timer.js';
 import type { ActivityTracker } from './activity-tracker.js';
-import type { LifecycleHost } from './lifecycle-host.js';
-import type { Send } from './verify-session.js';
 
 /**
  * Pings `url` every `interval` ms while the user is active in some visible tab (or a session request is in
@@ -11,11 +9,10 @@ import type { Send } from './verify-session.js';
  * closes (startLifecycle starts the election). Never pings an expired session. Returns the stop function.
  */
 export const startKeepalive = (
-  runtime: LifecycleHost,
-  send: Send,
+  host: FeatureHost,
   options: Readonly<Required<HeartbeatOptions>>,
   activity: ActivityTracker,
-  leader: LeaderElection,
+  leader: FeatureLeader,
 ): (() => void) => {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const schedule = () => {
@@ -24,17 +21,19 @@ export const startKeepalive = (
   };
   const tick = () => {
     schedule();
-    const { store, expiry } = runtime;
+    const { store, expiry } = host;
     if (store.state.status === 'expired' || store.state.status === 'ended' || expiry.holding) return;
     if (Date.now() - activity.lastActiveAt() > options.idleTimeout) return;
     try {
-      send(options.url, {
-        method: options.method,
-        session: 'read',
-        retry: 0,
-        throwHttpErrors: false,
-        cache: 'no-store',
-      }).catch(() => undefined);
+      host
+        .send(options.url, {
+          method: options.method,
+          session: 'read',
+          retry: 0,
+          throwHttpErrors: false,
+          cache: 'no-store',
+        })
+        .catch(() => undefined);
     } catch {
       // a bad URL surfaces in the request's own events
     }

@@ -1,22 +1,23 @@
+import type { FeatureHost } from '../core/session-feature.js';
 import { ActivityTracker } from './activity-tracker.js';
 import { ExpiryTimer } from './expiry-timer.js';
 import { startKeepalive } from './keepalive.js';
-import type { LifecycleHost } from './lifecycle-host.js';
-import { type Send, verifySession } from './verify-session.js';
+import type { NormalizedLifecycle } from './lifecycle-options.js';
+import { verifySession } from './verify-session.js';
 import { watchForWake } from './wake-detector.js';
 
 /**
  * Starts what watches the session over time: the expiry warning and check, the keepalive (opt-in, one tab for
  * all), and the re-check after sleep or the back/forward cache, which holds queued work until the server has
- * answered. Everything stops on `runtime.dispose()`.
+ * answered. Everything stops with the client.
  */
-export const startLifecycle = (runtime: LifecycleHost, send: Send): void => {
-  const { options, store, emitter, queue, tabs } = runtime;
+export const startLifecycle = (host: FeatureHost, options: NormalizedLifecycle): void => {
+  const { store, emitter, queue, tabs } = host;
   const keepalive = options.heartbeat;
   const verifyTarget = options.verifyUrl
     ? { url: options.verifyUrl, method: 'GET' }
     : keepalive && { url: keepalive.url, method: keepalive.method };
-  const verify = verifyTarget && (() => verifySession(runtime, verifyTarget.url, verifyTarget.method));
+  const verify = verifyTarget && (() => verifySession(host, verifyTarget.url, verifyTarget.method));
   const busy = () => queue.inFlight > 0;
   // Only needed when some tab will make requests on the others' behalf (a keepalive always has a verify target).
   if (verify) tabs.leader.start();
@@ -31,13 +32,13 @@ export const startLifecycle = (runtime: LifecycleHost, send: Send): void => {
     busy,
   });
   const stopKeepalive =
-    keepalive && activity ? startKeepalive(runtime, send, keepalive, activity, tabs.leader) : () => {};
+    keepalive && activity ? startKeepalive(host, keepalive, activity, tabs.leader) : () => {};
 
   let rechecking = false;
   const recheck = async () => {
     if (rechecking || store.state.status !== 'active') return;
     rechecking = true;
-    const release = runtime.pause();
+    const release = host.pause();
     try {
       const { expiresAt } = store.state;
       if (verify) await verify();
@@ -47,7 +48,7 @@ export const startLifecycle = (runtime: LifecycleHost, send: Send): void => {
       rechecking = false;
     }
     // The requests held for the check did not ask onExpired themselves.
-    if (queue.heldCount() > 0) runtime.expiry.need();
+    if (queue.heldCount() > 0) host.expiry.need();
     timer.schedule();
   };
   const wake = watchForWake(
@@ -58,7 +59,7 @@ export const startLifecycle = (runtime: LifecycleHost, send: Send): void => {
   );
   const stopWatching = store.subscribe(wake.update);
 
-  runtime.onDispose(() => {
+  host.onDispose(() => {
     stopWatching();
     wake.stop();
     stopKeepalive();

@@ -103,9 +103,9 @@ describe.skipIf(!shouldRunBrowserSuite())('tabs in Chromium against real PHP', (
   test('the keepalive runs once across 3 tabs and moves when the leader tab closes', async () => {
     const heartbeat = { url: 'keepalive.php', interval: 1000 };
     const tabs = [
-      await openTab(context, origin, { heartbeat }),
-      await openTab(context, origin, { heartbeat }),
-      await openTab(context, origin, { heartbeat }),
+      await openTab(context, origin, { features: { lifecycle: { heartbeat } } }),
+      await openTab(context, origin, { features: { lifecycle: { heartbeat } } }),
+      await openTab(context, origin, { features: { lifecycle: { heartbeat } } }),
     ];
     const pings: Page[] = [];
     context.on('request', (request: Request) => {
@@ -138,7 +138,7 @@ describe.skipIf(!shouldRunBrowserSuite())('tabs in Chromium against real PHP', (
   });
 
   test('the CSRF token never reaches a non-allowed origin', async () => {
-    const tab = await openTab(context, origin, { csrf: { refreshUrl: 'csrf-token.php' } });
+    const tab = await openTab(context, origin, { features: { csrf: { refreshUrl: 'csrf-token.php' } } });
     const seen: Array<{ url: string; token: string | undefined }> = [];
     tab.on('request', (request: Request) => {
       if (request.method() === 'POST')

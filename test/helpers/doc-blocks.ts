@@ -99,6 +99,8 @@ export const npmRunScripts = (text: string): string[] => [
 /** The package entries the examples import, mapped to their sources (package.json `exports`, tsup entries). */
 export const packageEntries: Record<string, string> = {
   'session-fetch': 'src/index.ts',
+  'session-fetch/csrf': 'src/csrf/index.ts',
+  'session-fetch/lifecycle': 'src/lifecycle/index.ts',
   'session-fetch/testing': 'src/testing/index.ts',
   'session-fetch/testing/msw': 'src/testing/msw.ts',
   'session-fetch/overlay': 'src/overlay/index.ts',

@@ -7,12 +7,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 /**
  * Opens a tab on the test page and creates `window.client` with these options (JSON, plus `onExpired` as the
- * source of a function, evaluated in the page). Every client event is recorded in `window.events`.
+ * source of a function, evaluated in the page). `features` names the features and their options,
+ * `{ csrf: { refreshUrl } }`: the page makes them with the script tag's SessionFetch.csrf(), .lifecycle().
+ * Every client event is recorded in `window.events`.
  */
 export const openTab = async (
   context: BrowserContext,
   origin: string,
-  options: Record<string, unknown> = {},
+  options: Record<string, unknown> & { features?: Record<string, unknown> } = {},
   onExpired?: string,
 ): Promise<Page> => {
   const tab = await context.newPage();
@@ -23,8 +25,10 @@ export const openTab = async (
       // biome-ignore lint/suspicious/noExplicitAny: the page's globals, untyped
       const w = window as unknown as Record<string, any>;
       w.events = [];
+      const { features = {}, ...rest } = options;
       const client = w.SessionFetch.createSessionClient({
-        ...options,
+        ...rest,
+        features: Object.entries(features).map(([name, given]) => w.SessionFetch[name](given)),
         // The test passes the handler's source: a page function cannot cross from node as a value.
         ...(onExpired ? { onExpired: new Function(`return (${onExpired});`)() } : {}),
       });

@@ -5,6 +5,8 @@ import { describe, expect, test } from 'vitest';
 // Every name a package entry exports must be described in docs/api.md, so the reference cannot fall behind.
 const entries = {
   'session-fetch': 'src/index.ts',
+  'session-fetch/csrf': 'src/csrf/index.ts',
+  'session-fetch/lifecycle': 'src/lifecycle/index.ts',
   'session-fetch/testing': 'src/testing/index.ts',
   'session-fetch/testing/msw': 'src/testing/msw.ts',
   'session-fetch/overlay': 'src/overlay/index.ts',

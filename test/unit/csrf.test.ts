@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test } from 'vitest';
+import { csrf } from '../../src/csrf/index.js';
 import { createSessionClient, isSessionExpiredError, isSessionOptionsError } from '../../src/index.js';
 import { createPhpServer, installDemoRoutes } from '../../src/testing/index.js';
 import { client, pageOrigin, recordEvents, useMockPhp } from '../helpers/mock-php.js';
@@ -40,7 +41,7 @@ const hits = (path: string) => php.log.filter((entry) => entry.path === path);
 
 describe('where the token comes from and where it goes', () => {
   test('the meta tag token is sent on a POST to the page origin and not on a GET', async () => {
-    const session = client({ csrf: true });
+    const session = client({ features: [csrf()] });
     const token = await loginFor(session);
     expect(token).toMatch(/\w{8,}/);
     setMeta(token);
@@ -52,7 +53,7 @@ describe('where the token comes from and where it goes', () => {
   });
 
   test('a request to a non-allowed origin never carries the token, an allow-listed origin does', async () => {
-    const session = client({ csrf: true, origins: ['https://api.example.com'] });
+    const session = client({ features: [csrf()], origins: ['https://api.example.com'] });
     setMeta('secret-token');
     await session.post('https://evil.example/api/echo', { body: 'x' });
     await session.delete('https://evil.example/api/echo').catch(() => undefined);
@@ -69,7 +70,7 @@ describe('where the token comes from and where it goes', () => {
   });
 
   test('the XSRF-TOKEN cookie is URL-decoded and sent as X-XSRF-TOKEN, the Laravel pairing', async () => {
-    const session = client({ csrf: { meta: false } });
+    const session = client({ features: [csrf({ meta: false })] });
     // biome-ignore lint/suspicious/noDocumentCookie: the page's own cookie, as Laravel sets it
     document.cookie = 'XSRF-TOKEN=abc%3D%3D; path=/';
     await session.post('/api/echo', { body: 'x' });
@@ -78,7 +79,9 @@ describe('where the token comes from and where it goes', () => {
   });
 
   test('a token handed out in a response header is picked up and used', async () => {
-    const session = client({ csrf: { responseHeader: 'X-CSRF-TOKEN', meta: false, cookie: false } });
+    const session = client({
+      features: [csrf({ responseHeader: 'X-CSRF-TOKEN', meta: false, cookie: false })],
+    });
     await loginFor(session);
     await session.get('/api/token-in-header', { session: 'read' });
     await expect(session.post('/api/laravel').json()).resolves.toEqual({ ok: true });
@@ -86,7 +89,7 @@ describe('where the token comes from and where it goes', () => {
   });
 
   test('safe methods and a session: none request to the page origin follow the same rule', async () => {
-    const session = client({ csrf: true });
+    const session = client({ features: [csrf()] });
     setMeta('t1');
     await session.head('/api/whoami').catch(() => undefined);
     await session.post('/api/echo', { body: 'x', session: 'none' });
@@ -98,7 +101,7 @@ describe('where the token comes from and where it goes', () => {
 
 describe('refusal (419) and refresh', () => {
   test('with no token known, the first unsafe request fetches one first (the Sanctum flow)', async () => {
-    const session = client({ csrf: { refreshUrl: '/api/csrf', meta: false } });
+    const session = client({ features: [csrf({ refreshUrl: '/api/csrf', meta: false })] });
     await session.get('/api/whoami');
     await loginFor(session);
     await expect(session.post('/api/laravel').json()).resolves.toEqual({ ok: true });
@@ -111,7 +114,7 @@ describe('refusal (419) and refresh', () => {
   });
 
   test('a 419 fetches one fresh token for all waiting requests and replays each once', async () => {
-    const session = client({ csrf: { refreshUrl: '/api/csrf' } });
+    const session = client({ features: [csrf({ refreshUrl: '/api/csrf' })] });
     await loginFor(session);
     setMeta('stale-token');
     const before = hits('/api/csrf').length;
@@ -125,7 +128,7 @@ describe('refusal (419) and refresh', () => {
   });
 
   test('a second 419 after the replay counts as expiry', async () => {
-    const session = client({ csrf: { refreshUrl: '/api/csrf-wrong' } });
+    const session = client({ features: [csrf({ refreshUrl: '/api/csrf-wrong' })] });
     const events = recordEvents(session);
     await loginFor(session);
     setMeta('stale-token');
@@ -146,7 +149,7 @@ describe('refusal (419) and refresh', () => {
   });
 
   test('after a rotation the old meta token is dropped and a fresh one fetched before the next POST', async () => {
-    const session = client({ csrf: { refreshUrl: '/api/csrf' } });
+    const session = client({ features: [csrf({ refreshUrl: '/api/csrf' })] });
     setMeta(await loginFor(session));
     await session.post('/api/laravel');
     // A second login rotates the id and the session's token; the page's meta tag still holds the old one.
@@ -160,10 +163,10 @@ describe('refusal (419) and refresh', () => {
 });
 
 describe('options', () => {
-  test('a bad csrf option throws a SessionOptionsError naming it', () => {
-    const attempt = (csrf: unknown) => {
+  test('a bad csrf() option throws a SessionOptionsError naming it, where csrf() is called', () => {
+    const attempt = (options: unknown) => {
       try {
-        createSessionClient({ pageOrigin, csrf } as never);
+        csrf(options as never);
       } catch (error) {
         return error;
       }
@@ -171,9 +174,24 @@ describe('options', () => {
     };
     const badHeader = attempt({ header: 'not a header' });
     expect(isSessionOptionsError(badHeader)).toBe(true);
-    expect((badHeader as Error).message).toMatch(/csrf\.header/);
-    expect((attempt({ refreshUrl: 42 }) as Error).message).toMatch(/csrf\.refreshUrl/);
-    expect((attempt({ nope: 1 }) as Error).message).toMatch(/csrf/);
-    expect((attempt('yes') as Error).message).toMatch(/csrf.*true, false/);
+    expect((badHeader as Error).message).toBe(
+      'session-fetch: invalid option `csrf.header`: must be an HTTP header name (got "not a header")',
+    );
+    expect((attempt({ refreshUrl: 42 }) as Error).message).toMatch(/`csrf\.refreshUrl`: must be a URL/);
+    expect(attempt({ refreshUrl: '/csrf' })).toBeUndefined();
+    expect((attempt({ nope: 1 }) as Error).message).toMatch(
+      /`csrf\.nope`: is not an option; the options of `csrf` are meta, cookie/,
+    );
+    expect((attempt({ metaa: 'x' }) as Error).message).toContain('did you mean `csrf.meta`?');
+    expect((attempt('yes') as Error).message).toMatch(/`csrf`: must be \{ meta, cookie, .*\(got "yes"\)/);
+  });
+
+  test('the old top-level csrf option is refused with what to import and pass instead', () => {
+    expect(() => createSessionClient({ pageOrigin, csrf: true } as never)).toThrow(
+      "session-fetch: invalid option `csrf`: is a feature now: import { csrf } from 'session-fetch/csrf' (SessionFetch.csrf on a script tag) and pass features: [csrf()]",
+    );
+    expect(() => createSessionClient({ pageOrigin, csrf: { refreshUrl: '/csrf' } } as never)).toThrow(
+      'pass features: [csrf({"refreshUrl":"/csrf"})]',
+    );
   });
 });

@@ -1,6 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
+import {
+  isSessionOptionsError,
+  type LifecycleOptions,
+  type SessionClient,
+  type SessionClientOptions,
+} from '../../src/index.js';
+import { lifecycle } from '../../src/lifecycle/index.js';
 import { advance, advanceTo, finish, until, useFakeTime } from '../helpers/fake-time.js';
 import { client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 import { thrown } from '../helpers/thrown.js';
@@ -14,8 +20,9 @@ afterEach(() => {
   for (const session of open.splice(0)) session.dispose();
   vi.useRealTimers();
 });
-const make = (options: SessionClientOptions = {}) => {
-  const created = client(options);
+/** A client with the lifecycle feature (its options first), and the client's own options. */
+const make = (watch: LifecycleOptions = {}, options: SessionClientOptions = {}) => {
+  const created = client({ ...options, features: [lifecycle(watch)] });
   open.push(created);
   return created;
 };
@@ -52,7 +59,7 @@ describe('session:expiring', () => {
   });
 
   test('without a TTL header, sessionLifetime counted from the last session response decides', async () => {
-    const session = make({ ...noTtl, sessionLifetime: 2500, expiryWarning: 1000 });
+    const session = make({ expiryWarning: 1000 }, { ...noTtl, sessionLifetime: 2500 });
     const warned = vi.fn();
     session.on('session:expiring', warned);
     await finish(login(session));
@@ -65,7 +72,7 @@ describe('session:expiring', () => {
   });
 
   test('a request that touches the session moves the warning later', async () => {
-    const session = make({ ...noTtl, sessionLifetime: 2500, expiryWarning: 1000 });
+    const session = make({ expiryWarning: 1000 }, { ...noTtl, sessionLifetime: 2500 });
     const warned = vi.fn();
     session.on('session:expiring', warned);
     await finish(login(session));
@@ -85,7 +92,7 @@ describe('when the time is up', () => {
   beforeEach(() => useFakeTime());
 
   test('the client asks verifyUrl and emits session:expire only when the server agrees', async () => {
-    const session = make({ ...noTtl, sessionLifetime: 400, expiryWarning: 0, verifyUrl: '/api/private' });
+    const session = make({ expiryWarning: 0, verifyUrl: '/api/private' }, { ...noTtl, sessionLifetime: 400 });
     const events = recordEvents(session);
     await finish(login(session));
     php.expireAll();
@@ -99,7 +106,7 @@ describe('when the time is up', () => {
   });
 
   test('a server that still knows the session re-arms the timer and nothing expires', async () => {
-    const session = make({ ...noTtl, sessionLifetime: 1100, expiryWarning: 0, verifyUrl: '/api/touch' });
+    const session = make({ expiryWarning: 0, verifyUrl: '/api/touch' }, { ...noTtl, sessionLifetime: 1100 });
     const events = recordEvents(session);
     await finish(login(session));
     const first = expiresAt(session);
@@ -118,7 +125,7 @@ describe('when the time is up', () => {
   });
 
   test('without a verify URL the client declares the expiry itself, with no request', async () => {
-    const session = make({ ...noTtl, sessionLifetime: 300, expiryWarning: 0 });
+    const session = make({ expiryWarning: 0 }, { ...noTtl, sessionLifetime: 300 });
     await finish(login(session));
     const requests = php.log.length;
     const expiry = expiresAt(session);
@@ -146,7 +153,7 @@ describe('wake from sleep and the back/forward cache', () => {
       await login(session);
       return 'resume' as const;
     });
-    const session: SessionClient = make({ verifyUrl: '/api/private', onExpired });
+    const session: SessionClient = make({ verifyUrl: '/api/private' }, { onExpired });
     await login(session);
     php.expireAll();
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
@@ -158,7 +165,7 @@ describe('wake from sleep and the back/forward cache', () => {
 
   test('a timer that fires much later than scheduled (the device slept) triggers the same check', async () => {
     useFakeTime();
-    const session = make({ ...noTtl, verifyUrl: '/api/private', wakeThreshold: 1000 });
+    const session = make({ verifyUrl: '/api/private', wakeThreshold: 1000 }, noTtl);
     await finish(login(session));
     await advance(3000);
     // Timers that fire on time are no wake.
@@ -169,15 +176,34 @@ describe('wake from sleep and the back/forward cache', () => {
     expect(hits('/api/private')).toBe(1);
   });
 
-  test('bad lifecycle options throw a SessionOptionsError naming them', () => {
-    for (const [options, key] of [
-      [{ expiryWarning: -1 }, 'expiryWarning'],
-      [{ verifyUrl: '' }, 'verifyUrl'],
-      [{ wakeThreshold: 10 }, 'wakeThreshold'],
+  test('bad lifecycle() options throw a SessionOptionsError naming them, where lifecycle() is called', () => {
+    for (const [options, message] of [
+      [{ expiryWarning: -1 }, '`lifecycle.expiryWarning`: must be a number of milliseconds from 0'],
+      [
+        { verifyUrl: '' },
+        '`lifecycle.verifyUrl`: must be a URL (absolute, or relative to the page origin) (got "")',
+      ],
+      [{ wakeThreshold: 10 }, '`lifecycle.wakeThreshold`: must be a number of milliseconds from 1000'],
+      [
+        { expiryWarnign: 10 },
+        '`lifecycle.expiryWarnign`: is not an option: did you mean `lifecycle.expiryWarning`?',
+      ],
     ] as const) {
-      const error = thrown(() => make(options as SessionClientOptions));
+      const error = thrown(() => lifecycle(options as LifecycleOptions));
       expect(isSessionOptionsError(error)).toBe(true);
-      expect((error as Error).message).toContain(`\`${key}\``);
+      expect((error as Error).message).toContain(message);
+    }
+  });
+
+  test('the old top-level lifecycle options are refused with what to import and pass instead', () => {
+    for (const [option, value, call] of [
+      ['expiryWarning', 30_000, 'lifecycle({ expiryWarning: 30000 })'],
+      ['verifyUrl', '/api/private', 'lifecycle({ verifyUrl: "/api/private" })'],
+      ['wakeThreshold', 5000, 'lifecycle({ wakeThreshold: 5000 })'],
+    ] as const) {
+      expect(() => client({ [option]: value } as SessionClientOptions)).toThrow(
+        `session-fetch: invalid option \`${option}\`: is an option of the lifecycle feature now: import { lifecycle } from 'session-fetch/lifecycle' (SessionFetch.lifecycle on a script tag) and pass features: [${call}]`,
+      );
     }
   });
 });

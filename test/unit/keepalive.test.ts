@@ -1,6 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { isSessionOptionsError, type SessionClient, type SessionClientOptions } from '../../src/index.js';
+import {
+  isSessionOptionsError,
+  type LifecycleOptions,
+  type SessionClient,
+  type SessionClientOptions,
+} from '../../src/index.js';
+import { lifecycle } from '../../src/lifecycle/index.js';
 import { advance, advanceTo, finish, settle, until, useFakeTime } from '../helpers/fake-time.js';
 import { client, login, useMockPhp } from '../helpers/mock-php.js';
 import { thrown } from '../helpers/thrown.js';
@@ -28,8 +34,8 @@ afterEach(() => {
   setVisibility('visible');
   vi.useRealTimers();
 });
-const make = (heartbeat: SessionClientOptions['heartbeat'], options: SessionClientOptions = {}) => {
-  const created = client({ heartbeat, ...options });
+const make = (heartbeat: LifecycleOptions['heartbeat'], options: SessionClientOptions = {}) => {
+  const created = client({ ...options, features: [lifecycle({ heartbeat })] });
   open.push(created);
   return created;
 };
@@ -120,6 +126,17 @@ describe('keepalive', () => {
   test('a bad heartbeat option throws a SessionOptionsError naming it', () => {
     const error = thrown(() => make({ url: '/api/keepalive', interval: 10 }));
     expect(isSessionOptionsError(error)).toBe(true);
-    expect((error as Error).message).toContain('`heartbeat.interval`');
+    expect((error as Error).message).toContain(
+      '`lifecycle.heartbeat.interval`: must be a number of milliseconds from 1000',
+    );
+    expect((thrown(() => make({ interval: 1000 } as never)) as Error).message).toContain(
+      '`lifecycle.heartbeat.url`: is required',
+    );
+  });
+
+  test('the old top-level heartbeat option is refused with what to import and pass instead', () => {
+    expect(() => client({ heartbeat: '/api/keepalive' } as never)).toThrow(
+      `is an option of the lifecycle feature now: import { lifecycle } from 'session-fetch/lifecycle' (SessionFetch.lifecycle on a script tag) and pass features: [lifecycle({ heartbeat: "/api/keepalive" })]`,
+    );
   });
 });

@@ -1,21 +1,26 @@
 import type { Options as KyOptions, ResponsePromise } from 'ky';
 import { describe, expectTypeOf, test } from 'vitest';
+import { csrf } from '../../src/csrf/index.js';
 import {
   createSessionClient,
   type ExpiredContext,
   type ExpiryDecision,
+  type FeatureHost,
   type Listener,
   type NotResumedEvent,
   type RequestEvent,
   type RequestInfo,
+  type RequestTokens,
   type SessionClient,
   type SessionClientOptions,
   type SessionEvent,
+  type SessionFeature,
   type SessionFetchEventName,
   type SessionFetchEvents,
   type SessionMode,
   type SessionState,
 } from '../../src/index.js';
+import { lifecycle } from '../../src/lifecycle/index.js';
 
 // The public types, pinned: a change to an event name or payload, to onExpired or to the options shows here as a
 // failing type test (run by `npm test` through vitest's typecheck), before it reaches an app.
@@ -127,10 +132,24 @@ describe('options', () => {
     createSessionClient({
       concurrency: 1,
       lockRetry: { limit: 3 },
-      heartbeat: '/keepalive.php',
+      features: [csrf({ refreshUrl: '/csrf.php' }), lifecycle({ heartbeat: '/keepalive.php' })],
       tabs: false,
     });
     expectTypeOf<SessionClientOptions>().toMatchTypeOf<KyOptions>();
+  });
+
+  test('the options that became features are type errors at the top level, and features are typed', () => {
+    // @ts-expect-error: a feature now, features: [csrf()]
+    createSessionClient({ csrf: true });
+    // @ts-expect-error: a lifecycle option now, features: [lifecycle({ heartbeat })]
+    createSessionClient({ heartbeat: '/keepalive.php' });
+    // @ts-expect-error: the feature's function itself, not called
+    createSessionClient({ features: [csrf] });
+    // @ts-expect-error: an option of lifecycle(), not of csrf()
+    csrf({ heartbeat: '/keepalive.php' });
+    expectTypeOf(csrf()).toEqualTypeOf<SessionFeature>();
+    expectTypeOf<SessionFeature['setup']>().toEqualTypeOf<(host: FeatureHost) => void>();
+    expectTypeOf<FeatureHost['tokens']>().toEqualTypeOf<RequestTokens | undefined>();
   });
 
   test('an unknown option is a type error, as it is an error at run time', () => {

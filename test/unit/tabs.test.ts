@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ExpiredContext, SessionClient, SessionClientOptions } from '../../src/index.js';
+import { lifecycle } from '../../src/lifecycle/index.js';
 import { advanceTo, finish, play, settle, until, useFakeTime } from '../helpers/fake-time.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
 import { addNotes, client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
@@ -101,7 +102,7 @@ describe('one keepalive for all tabs', () => {
     const keepalive = { url: '/api/keepalive', interval: 1000 };
     const leaders: Array<{ name: string; at: number }> = [];
     const tabs = ['a', 'b', 'c'].map((name) => {
-      const created = tab({ heartbeat: keepalive });
+      const created = tab({ features: [lifecycle({ heartbeat: keepalive })] });
       created.on('tabs:leader', ({ leader }) => leader && leaders.push({ name, at: Date.now() }));
       return created;
     });
@@ -174,8 +175,8 @@ describe('old browsers', () => {
     fake.uninstall();
     vi.stubGlobal('BroadcastChannel', undefined);
     useFakeTime();
-    const a = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
-    const b = tab({ heartbeat: { url: '/api/keepalive', interval: 1000 } });
+    const a = tab({ features: [lifecycle({ heartbeat: { url: '/api/keepalive', interval: 1000 } })] });
+    const b = tab({ features: [lifecycle({ heartbeat: { url: '/api/keepalive', interval: 1000 } })] });
     const created = Date.now();
     await finish(login(a));
     await finish(b.get('/api/whoami'));

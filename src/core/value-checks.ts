@@ -1,0 +1,34 @@
+import { type Check, either, fail, isString, matches } from './option-checks.js';
+
+// Checks of the kinds of value several options take (header names, URLs, origins), for the client's options and
+// the features' own.
+
+/** An HTTP token: a header, cookie or method name. */
+export const token = /^[!#$%&'*+.^`|~\w-]+$/;
+export const headerName = matches(token, 'must be an HTTP header name');
+const validUrl = (value: string, base?: string): URL | undefined => {
+  try {
+    return new URL(value, base);
+  } catch {
+    return undefined;
+  }
+};
+export const originString: Check = (value, path) => {
+  if (typeof value !== 'string' || validUrl(value)?.origin !== value.replace(/\/$/, '')) {
+    fail(path, 'must be an origin like https://api.example.com (scheme, host and port, no path)', value);
+  }
+};
+export const url: Check = (value, path) => {
+  if (typeof value !== 'string' || value.trim() === '' || !validUrl(value, 'http://localhost')) {
+    fail(path, 'must be a URL (absolute, or relative to the page origin)', value);
+  }
+};
+/** A name, or `false` for none. */
+export const nameOrOff = (what: string) =>
+  either(
+    [
+      [isString, matches(token, `must be ${what} or false`)],
+      [(value) => value === false, () => {}],
+    ],
+    `must be ${what} or false`,
+  );

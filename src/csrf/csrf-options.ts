@@ -1,0 +1,43 @@
+import type { CsrfOptions } from '../core/feature-options.js';
+import { arrayOf, type Check, matches, object, whole } from '../core/option-checks.js';
+import { headerName, nameOrOff, token, url } from '../core/value-checks.js';
+
+/** The CSRF options with every default filled. */
+export type NormalizedCsrf = {
+  readonly meta: string | false;
+  readonly cookie: string | false;
+  readonly responseHeader: string | false;
+  readonly header: string | undefined;
+  readonly refreshUrl: string | undefined;
+  readonly safeMethods: ReadonlySet<string>;
+  readonly statuses: ReadonlySet<number>;
+};
+
+const checkCsrfOptions: Check = object(
+  {
+    meta: nameOrOff('a meta name'),
+    cookie: nameOrOff('a cookie name'),
+    responseHeader: nameOrOff('a header name'),
+    header: headerName,
+    refreshUrl: url,
+    safeMethods: arrayOf(matches(token, 'must be an HTTP method'), 'must be an array of HTTP methods'),
+    statuses: arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses'),
+  },
+  'must be { meta, cookie, responseHeader, header, refreshUrl, safeMethods, statuses }',
+);
+
+/** Checks `csrf()`'s options (a SessionOptionsError names the first bad one) and fills the defaults. */
+export const normalizeCsrf = (given: CsrfOptions = {}): NormalizedCsrf => {
+  checkCsrfOptions(given, 'csrf');
+  return {
+    meta: given.meta ?? 'csrf-token',
+    cookie: given.cookie ?? 'XSRF-TOKEN',
+    responseHeader: given.responseHeader ?? false,
+    header: given.header,
+    refreshUrl: given.refreshUrl,
+    safeMethods: new Set(
+      (given.safeMethods ?? ['GET', 'HEAD', 'OPTIONS', 'TRACE']).map((m) => m.toUpperCase()),
+    ),
+    statuses: new Set(given.statuses ?? [419]),
+  };
+};
