@@ -30,6 +30,8 @@ export default defineConfig([
     format: ['iife'],
     globalName: 'SessionFetch',
     minify: true,
+    // Legacy pages have no development build: the script tag keeps the option checks (core/option-checks.ts).
+    env: { NODE_ENV: 'development' },
     sourcemap: true,
     target: 'es2022',
     platform: 'browser',

@@ -59,105 +59,107 @@ const features: Check = (value, path) => {
   }
 };
 
-const statuses = arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses');
-const limit = whole(1, 64, 'a limit');
-
 /**
- * The options of createSessionClient() and extend(): the session's, checked here, and ky's and fetch's, passed to
- * ky. Any other key is refused, so a typo (`onExpire`) is not handed to fetch in silence.
+ * The check of the options of createSessionClient() and extend(): the session's, checked here, and ky's and
+ * fetch's, passed to ky. Any other key is refused, so a typo (`onExpire`) is not handed to fetch in silence.
+ * Built when called: a module with no top-level calls is dropped whole by a production build that never calls it.
  */
-export const sessionOptionsSchema = object(
-  {
-    origins: arrayOf(
-      either(
+export const sessionOptionsSchema = (): Check => {
+  const statuses = arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses');
+  const limit = whole(1, 64, 'a limit');
+  return object(
+    {
+      origins: arrayOf(
+        either(
+          [
+            [isString, originString],
+            [
+              isObject,
+              object({ origin: originString, noCacheHeaders: bool }, 'must be { origin, noCacheHeaders }'),
+            ],
+          ],
+          'must be an origin string or { origin, noCacheHeaders }',
+        ),
+        'must be an array of origins',
+      ),
+      pageOrigin: originString,
+      cookieName: matches(token, 'must be a cookie name'),
+      protocol: object(
+        {
+          fingerprint: headerName,
+          expired: headerName,
+          ended: headerName,
+          lock: headerName,
+          ttl: headerName,
+          lockWait: headerName,
+        },
+        'must be an object of header names',
+      ),
+      expiredStatuses: statuses,
+      loginUrl: either(
         [
-          [isString, originString],
+          [(value) => value instanceof RegExp, () => {}],
+          [() => true, fn],
+        ],
+        'must be a RegExp or a function',
+      ),
+      isExpired: fn,
+      onExpired: fn,
+      concurrency: either(
+        [
+          [isString, oneOf(['adaptive'], "must be 'adaptive', a whole number from 1 to 64, or an object")],
+          [isNumber, whole(1, 64, 'a fixed limit')],
           [
             isObject,
-            object({ origin: originString, noCacheHeaders: bool }, 'must be { origin, noCacheHeaders }'),
+            object({ initial: limit, min: limit, max: limit, lockWaitThreshold: ms() }, 'must be an object'),
           ],
         ],
-        'must be an origin string or { origin, noCacheHeaders }',
+        "must be 'adaptive', a whole number from 1 to 64, or { initial, min, max, lockWaitThreshold }",
       ),
-      'must be an array of origins',
-    ),
-    pageOrigin: originString,
-    cookieName: matches(token, 'must be a cookie name'),
-    protocol: object(
-      {
-        fingerprint: headerName,
-        expired: headerName,
-        ended: headerName,
-        lock: headerName,
-        ttl: headerName,
-        lockWait: headerName,
-      },
-      'must be an object of header names',
-    ),
-    expiredStatuses: statuses,
-    loginUrl: either(
-      [
-        [(value) => value instanceof RegExp, () => {}],
-        [() => true, fn],
-      ],
-      'must be a RegExp or a function',
-    ),
-    isExpired: fn,
-    onExpired: fn,
-    concurrency: either(
-      [
-        [isString, oneOf(['adaptive'], "must be 'adaptive', a whole number from 1 to 64, or an object")],
-        [isNumber, whole(1, 64, 'a fixed limit')],
+      lockRetry: object(
+        { limit: whole(0, 1000, 'a retry count'), baseDelay: ms(), maxDelay: ms(), maxRetryAfter: ms() },
+        'must be an object { limit, baseDelay, maxDelay, maxRetryAfter }',
+      ),
+      lockHandoffDelay: ms(),
+      deadline: ms(1),
+      noCache: bool,
+      cacheBust: bool,
+      accept: either(
         [
-          isObject,
-          object({ initial: limit, min: limit, max: limit, lockWaitThreshold: ms() }, 'must be an object'),
+          [isString, () => {}],
+          [(value) => value === false, () => {}],
         ],
-      ],
-      "must be 'adaptive', a whole number from 1 to 64, or { initial, min, max, lockWaitThreshold }",
-    ),
-    lockRetry: object(
-      { limit: whole(0, 1000, 'a retry count'), baseDelay: ms(), maxDelay: ms(), maxRetryAfter: ms() },
-      'must be an object { limit, baseDelay, maxDelay, maxRetryAfter }',
-    ),
-    lockHandoffDelay: ms(),
-    deadline: ms(1),
-    noCache: bool,
-    cacheBust: bool,
-    accept: either(
-      [
-        [isString, () => {}],
-        [(value) => value === false, () => {}],
-      ],
-      'must be a media type string or false',
-    ),
-    sessionLifetime: ms(),
-    defaultMode: oneOf(['write', 'read', 'none'], "must be 'write', 'read' or 'none'"),
-    tabs: either(
-      [
-        [isBoolean, bool],
+        'must be a media type string or false',
+      ),
+      sessionLifetime: ms(),
+      defaultMode: oneOf(['write', 'read', 'none'], "must be 'write', 'read' or 'none'"),
+      tabs: either(
         [
-          isObject,
-          object(
-            {
-              sync: bool,
-              writeLock: bool,
-              writeLockTimeout: ms(),
-              name: matches(/./, 'must not be empty'),
-            },
-            'must be an object',
-          ),
+          [isBoolean, bool],
+          [
+            isObject,
+            object(
+              {
+                sync: bool,
+                writeLock: bool,
+                writeLockTimeout: ms(),
+                name: matches(/./, 'must not be empty'),
+              },
+              'must be an object',
+            ),
+          ],
         ],
-      ],
-      'must be true, false or { sync, writeLock, writeLockTimeout, name }',
-    ),
-    features,
-    csrf: moved('csrf'),
-    expiryWarning: moved('lifecycle', 'expiryWarning'),
-    verifyUrl: moved('lifecycle', 'verifyUrl'),
-    heartbeat: moved('lifecycle', 'heartbeat'),
-    wakeThreshold: moved('lifecycle', 'wakeThreshold'),
-  },
-  'must be an object',
-  [],
-  new Set<string>([...kyOptionKeys, ...fetchOptionKeys]),
-);
+        'must be true, false or { sync, writeLock, writeLockTimeout, name }',
+      ),
+      features,
+      csrf: moved('csrf'),
+      expiryWarning: moved('lifecycle', 'expiryWarning'),
+      verifyUrl: moved('lifecycle', 'verifyUrl'),
+      heartbeat: moved('lifecycle', 'heartbeat'),
+      wakeThreshold: moved('lifecycle', 'wakeThreshold'),
+    },
+    'must be an object',
+    [],
+    new Set<string>([...kyOptionKeys, ...fetchOptionKeys]),
+  );
+};

@@ -1,5 +1,5 @@
 import type { CsrfOptions } from '../core/feature-options.js';
-import { arrayOf, type Check, matches, object, whole } from '../core/option-checks.js';
+import { arrayOf, type Check, matches, object, whole, withoutProcess } from '../core/option-checks.js';
 import { headerName, nameOrOff, token, url } from '../core/value-checks.js';
 
 /** The CSRF options with every default filled. */
@@ -13,22 +13,29 @@ export type NormalizedCsrf = {
   readonly statuses: ReadonlySet<number>;
 };
 
-const checkCsrfOptions: Check = object(
-  {
-    meta: nameOrOff('a meta name'),
-    cookie: nameOrOff('a cookie name'),
-    responseHeader: nameOrOff('a header name'),
-    header: headerName,
-    refreshUrl: url,
-    safeMethods: arrayOf(matches(token, 'must be an HTTP method'), 'must be an array of HTTP methods'),
-    statuses: arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses'),
-  },
-  'must be { meta, cookie, responseHeader, header, refreshUrl, safeMethods, statuses }',
-);
+// Built when called, so that a production build, which never calls it, drops it.
+const checkCsrfOptions = (): Check =>
+  object(
+    {
+      meta: nameOrOff('a meta name'),
+      cookie: nameOrOff('a cookie name'),
+      responseHeader: nameOrOff('a header name'),
+      header: headerName,
+      refreshUrl: url,
+      safeMethods: arrayOf(matches(token, 'must be an HTTP method'), 'must be an array of HTTP methods'),
+      statuses: arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses'),
+    },
+    'must be { meta, cookie, responseHeader, header, refreshUrl, safeMethods, statuses }',
+  );
 
-/** Checks `csrf()`'s options (a SessionOptionsError names the first bad one) and fills the defaults. */
+/** Checks `csrf()`'s options (in development a SessionOptionsError names the first bad one) and fills the defaults. */
 export const normalizeCsrf = (given: CsrfOptions = {}): NormalizedCsrf => {
-  checkCsrfOptions(given, 'csrf');
+  try {
+    // Left out of production builds (see core/option-checks.ts).
+    if (process.env.NODE_ENV !== 'production') checkCsrfOptions()(given, 'csrf');
+  } catch (error) {
+    if (!withoutProcess(error)) throw error;
+  }
   return {
     meta: given.meta ?? 'csrf-token',
     cookie: given.cookie ?? 'XSRF-TOKEN',

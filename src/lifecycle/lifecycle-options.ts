@@ -1,5 +1,14 @@
 import type { HeartbeatOptions, LifecycleOptions } from '../core/feature-options.js';
-import { type Check, either, isObject, isString, ms, object, oneOf } from '../core/option-checks.js';
+import {
+  type Check,
+  either,
+  isObject,
+  isString,
+  ms,
+  object,
+  oneOf,
+  withoutProcess,
+} from '../core/option-checks.js';
 import { url } from '../core/value-checks.js';
 
 /** The lifecycle's options with every default filled. */
@@ -10,37 +19,44 @@ export type NormalizedLifecycle = {
   readonly wakeThreshold: number;
 };
 
-const checkLifecycleOptions: Check = object(
-  {
-    expiryWarning: ms(),
-    verifyUrl: url,
-    heartbeat: either(
-      [
-        [isString, url],
+// Built when called, so that a production build, which never calls it, drops it.
+const checkLifecycleOptions = (): Check =>
+  object(
+    {
+      expiryWarning: ms(),
+      verifyUrl: url,
+      heartbeat: either(
         [
-          isObject,
-          object(
-            {
-              url,
-              method: oneOf(['POST', 'GET', 'PUT', 'PATCH'], "must be 'POST', 'GET', 'PUT' or 'PATCH'"),
-              interval: ms(1000),
-              idleTimeout: ms(),
-            },
-            'must be an object',
-            ['url'],
-          ),
+          [isString, url],
+          [
+            isObject,
+            object(
+              {
+                url,
+                method: oneOf(['POST', 'GET', 'PUT', 'PATCH'], "must be 'POST', 'GET', 'PUT' or 'PATCH'"),
+                interval: ms(1000),
+                idleTimeout: ms(),
+              },
+              'must be an object',
+              ['url'],
+            ),
+          ],
         ],
-      ],
-      'must be a URL string or { url, method, interval, idleTimeout }',
-    ),
-    wakeThreshold: ms(1000),
-  },
-  'must be { expiryWarning, verifyUrl, heartbeat, wakeThreshold }',
-);
+        'must be a URL string or { url, method, interval, idleTimeout }',
+      ),
+      wakeThreshold: ms(1000),
+    },
+    'must be { expiryWarning, verifyUrl, heartbeat, wakeThreshold }',
+  );
 
-/** Checks `lifecycle()`'s options (a SessionOptionsError names the first bad one) and fills the defaults. */
+/** Checks `lifecycle()`'s options (in development a SessionOptionsError names the first bad one) and fills the defaults. */
 export const normalizeLifecycle = (given: LifecycleOptions = {}): NormalizedLifecycle => {
-  checkLifecycleOptions(given, 'lifecycle');
+  try {
+    // Left out of production builds (see core/option-checks.ts).
+    if (process.env.NODE_ENV !== 'production') checkLifecycleOptions()(given, 'lifecycle');
+  } catch (error) {
+    if (!withoutProcess(error)) throw error;
+  }
   const { heartbeat } = given;
   const keepalive = typeof heartbeat === 'string' ? { url: heartbeat } : heartbeat;
   return {
