@@ -2,7 +2,9 @@
 import * as msw from 'msw/node';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import * as zod from 'zod';
+import * as csrfEntry from '../../src/csrf/index.js';
 import * as sessionFetch from '../../src/index.js';
+import * as lifecycleEntry from '../../src/lifecycle/index.js';
 import * as overlay from '../../src/overlay/index.js';
 import * as testing from '../../src/testing/index.js';
 import * as testingMsw from '../../src/testing/msw.js';
@@ -25,6 +27,8 @@ const createSessionClient: typeof sessionFetch.createSessionClient = (options) =
 /** What the examples import: the package's sources, wrapped where the test must stop what they start. */
 const modules = {
   'session-fetch': { ...sessionFetch, createSessionClient },
+  'session-fetch/csrf': csrfEntry,
+  'session-fetch/lifecycle': lifecycleEntry,
   'session-fetch/testing': testing,
   'session-fetch/testing/msw': testingMsw,
   'session-fetch/overlay': {
@@ -47,7 +51,7 @@ const modules = {
 };
 
 /** The app of the examples on the mock backend: a login, whoami, save, report and logout under /api. */
-const appServer = (options: { expireOnFirstSave?: boolean } = {}) => {
+const appServer = (options: { expireOnFirstSave?: boolean; csrf?: boolean } = {}) => {
   const php = testing.createPhpServer();
   let saves = 0;
   php.route(
@@ -70,8 +74,20 @@ const appServer = (options: { expireOnFirstSave?: boolean } = {}) => {
     if (options.expireOnFirstSave && saves++ === 0) php.expireAll();
     await session_start();
     if (!$_SESSION.user) return unauthorized();
+    // Laravel's check: the session's token in X-CSRF-TOKEN, else 419.
+    if (options.csrf && request.headers.get('X-CSRF-TOKEN') !== $_SESSION.csrf)
+      return new Response('token mismatch', { status: 419 });
     $_SESSION.draft = await request.json();
     return { saved: true };
+  });
+  php.route('GET', '/api/csrf.php', async ({ session_start, $_SESSION }) => {
+    await session_start();
+    $_SESSION.csrf ??= 'token-of-ada';
+    return { token: $_SESSION.csrf };
+  });
+  php.route('POST', '/api/keepalive.php', async ({ session_start }) => {
+    await session_start({ read_and_close: true });
+    return { ok: true };
   });
   php.route('GET', '/api/report.php', async ({ session_start, $_SESSION }) => {
     await session_start({ read_and_close: true });
@@ -101,7 +117,7 @@ afterEach(() => {
 });
 
 describe('the quick start', () => {
-  const block = blockContaining("await api.post('save.php', { json: draft })");
+  const block = blockContaining('showSavedLocallyNotice()');
   const app = (loginAgain: boolean) => ({
     showLoginDialog: vi.fn(async () => loginAgain && (await plainLogin()).ok),
     showSavedLocallyNotice: vi.fn(),
@@ -150,6 +166,29 @@ describe('the quick start', () => {
       401,
     ]);
     expect(php.sessions().some((session) => 'draft' in session.data)).toBe(false);
+  });
+});
+
+describe('features you pass in', () => {
+  const block = blockContaining("csrf({ refreshUrl: '/api/csrf.php' })");
+
+  test(`${where(block)}: the save carries the token csrf.php handed out, and the client runs both features`, async () => {
+    const php = appServer({ csrf: true });
+    await plainLogin();
+    const globals = { draft: { text: 'kept' }, console: { warn: vi.fn() } };
+    const { api } = (await runBlock(block, modules, globals, ['api'])) as { api: sessionFetch.SessionClient };
+    clients.push(api);
+    expect(api.options.features).toEqual(['csrf', 'lifecycle']);
+    expect(php.log.map((entry) => `${entry.path} ${entry.status}`)).toEqual([
+      '/api/login.php 200',
+      '/api/csrf.php 200',
+      '/api/save.php 200',
+    ]);
+    expect(php.sessions().map((session) => session.data)).toEqual([
+      { user: 'ada', csrf: 'token-of-ada', draft: { text: 'kept' } },
+    ]);
+    // The mock's sessions live 24 minutes: no warning yet.
+    expect(globals.console.warn).not.toHaveBeenCalled();
   });
 });
 

@@ -41,8 +41,12 @@ const SessionFetch = {
   debug: overlay.debug,
 };
 
+/** The X-CSRF-TOKEN of each request to save.php. */
+const csrfTokens: Array<string | null> = [];
+
 /** The example's PHP scripts, at the page's origin: login (password "secret"), whoami, save, report, logout. */
 const startApp = (options: { expiredFirstSave?: boolean } = {}) => {
+  csrfTokens.length = 0;
   const php = createPhpServer();
   let saves = 0;
   php.route('POST', '/login.php', async ({ session_start, session_regenerate_id, $_SESSION, request }) => {
@@ -59,6 +63,7 @@ const startApp = (options: { expiredFirstSave?: boolean } = {}) => {
     return { user: $_SESSION.user ?? null };
   });
   php.route('POST', '/save.php', async ({ session_start, $_SESSION, request, unauthorized }) => {
+    csrfTokens.push(request.headers.get('X-CSRF-TOKEN'));
     if (options.expiredFirstSave && saves++ === 0) php.expireAll();
     await session_start();
     if (options.expiredFirstSave && !$_SESSION.user) return unauthorized();
@@ -103,6 +108,15 @@ describe('the script-tag examples', () => {
     await runPage(blockContaining("api.get('/whoami.php')"), { console });
     await until(() => console.log.mock.calls.length > 0);
     expect(console.log).toHaveBeenCalledWith({ user: null });
+  });
+
+  const features = blockContaining('SessionFetch.csrf(), SessionFetch.lifecycle(');
+  test(`${where(features)}: the page's features: the save carries the meta tag's token`, async () => {
+    const php = startApp();
+    await runPage(features);
+    await until(() => php.log.length > 0);
+    expect(php.log.map((entry) => `${entry.path} ${entry.status}`)).toEqual(['/save.php 200']);
+    expect(csrfTokens).toEqual(['token-of-this-session']);
   });
 
   const jquery = blockContaining('SessionFetch.jquery($, { onExpired');
