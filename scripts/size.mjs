@@ -12,21 +12,28 @@ import { build } from 'esbuild';
 const KB = 1024;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows = [
-  // ky is 9.0 KB of every session-fetch row.
+  // ky is 8.7 KB of every session-fetch row. CSRF and the lifecycle are features passed in, bundled only by the
+  // apps that pass them (28.6 KB before, when every app bundled them), and a production build leaves the option
+  // checks out (1.7 KB): 24.5 KB. The tabs are 3.8 KB of it, kept on by default for correctness across tabs.
   {
     name: 'session-fetch: createSessionClient + one GET',
     entry: 'size/session-fetch-get.js',
-    budget: 30,
+    budget: 26,
     target: 15,
+  },
+  {
+    name: 'session-fetch: the same + csrf() and lifecycle()',
+    entry: 'size/session-fetch-features-get.js',
+    budget: 30,
   },
   {
     name: 'session-fetch: the same + overlay',
     entry: 'size/session-fetch-overlay-get.js',
-    budget: 43,
+    budget: 38,
     target: 24,
   },
   // The script-tag build grew from 24.9 KB to 30.3 KB with the expiry across tabs, the measured write limit with
-  // its hand-over between tabs, the pacing of writes and the option-name suggestions; to 31.0 KB with the
+  // its hand-over between tabs, the pacing of writes and the option-name suggestions; to 31.1 KB with the
   // features passed in (the feature host, the messages for the options that moved, the features' own checks).
   {
     name: 'script tag: session-fetch.global.js',
@@ -81,7 +88,7 @@ for (const row of rows) {
   const cells = { row: row.name, min: kb(code.length), 'min+gzip': kb(gzip), budget: '', target: '' };
   if (row.budget) {
     cells.budget = kb(row.budget * KB);
-    cells.target = `${kb(row.target * KB)} ${gzip <= row.target * KB ? 'met' : 'not met'}`;
+    if (row.target) cells.target = `${kb(row.target * KB)} ${gzip <= row.target * KB ? 'met' : 'not met'}`;
     if (gzip > row.budget * KB)
       problems.push(
         `${row.name} is ${gzip} bytes (${kb(gzip)}) min+gzip, over its budget of ${kb(row.budget * KB)}.`,
