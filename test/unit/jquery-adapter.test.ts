@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { csrf } from '../../src/csrf/index.js';
 import { isSessionExpiredError, isSessionLockTimeoutError, type SessionClient } from '../../src/index.js';
 import { installJQuery, type JQueryAdapter } from '../../src/platform/jquery/index.js';
 import { createPhpServer, installDemoRoutes } from '../../src/testing/index.js';
@@ -184,6 +185,23 @@ describe.each([
     expect(session.session.status).toBe('ended');
     expect(events).toEqual(['end']);
     expect(onExpired).not.toHaveBeenCalled();
+  });
+
+  test("options with features make a client that runs them: $.post carries the page's CSRF token", async () => {
+    const meta = document.createElement('meta');
+    meta.setAttribute('name', 'csrf-token');
+    meta.setAttribute('content', 'page-token');
+    document.head.append(meta);
+    adapter = installJQuery($, { pageOrigin, features: [csrf()] });
+    try {
+      expect(adapter.client.options.features).toEqual(['csrf']);
+      await $.post('/api/echo', { text: 'x' });
+      const echoed = sent.filter((request) => new URL(request.url).pathname === '/api/echo');
+      expect(echoed.map((request) => request.headers.get('X-CSRF-TOKEN'))).toEqual(['page-token']);
+    } finally {
+      adapter.client.dispose();
+      meta.remove();
+    }
   });
 
   test('when onExpired gives up, error fires once with 401 and the SessionExpiredError', async () => {
