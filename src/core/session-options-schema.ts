@@ -36,7 +36,7 @@ const moved =
 const feature: Check = (value, path) => {
   const given = value as { name?: unknown; setup?: unknown } | null;
   if (typeof value === 'function')
-    fail(path, `must be a feature: call ${value.name || 'the function'}(), as in features: [csrf()]`, value);
+    fail(path, `must be a feature: call the function, as in features: [${value.name || 'csrf'}()]`, value);
   if (!isObject(value) || typeof given?.name !== 'string' || typeof given.setup !== 'function')
     fail(
       path,

@@ -150,7 +150,7 @@ describe('the features option', () => {
 
   test('a feature function passed without calling it is refused, saying to call it', () => {
     expect(refused({ features: [lifecycle] }).message).toBe(
-      'session-fetch: invalid option `features.0`: must be a feature: call lifecycle(), as in features: [csrf()] (got a function)',
+      'session-fetch: invalid option `features.0`: must be a feature: call the function, as in features: [lifecycle()] (got a function)',
     );
   });
 
