@@ -22,7 +22,12 @@ export type { CsrfOptions } from '../core/feature-options.js';
  * const api = createSessionClient({ features: [csrf({ refreshUrl: '/sanctum/csrf-cookie' })] });
  * ```
  */
-export const csrf = (options?: CsrfOptions): SessionFeature => {
-  const normalized = normalizeCsrf(options);
-  return { name: 'csrf', setup: (host) => void wireCsrf(host, normalized) };
-};
+export const csrf: (options?: CsrfOptions) => SessionFeature = /* @__PURE__ */ Object.defineProperty(
+  (options?: CsrfOptions): SessionFeature => {
+    const normalized = normalizeCsrf(options);
+    return { name: 'csrf', setup: (host) => void wireCsrf(host, normalized) };
+  },
+  // Named here: a minifier renames the function, and `features: [csrf]` (not called) is refused quoting its name.
+  'name',
+  { value: 'csrf' },
+);

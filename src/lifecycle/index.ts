@@ -26,7 +26,13 @@ export type { HeartbeatOptions, LifecycleOptions } from '../core/feature-options
  * api.on('session:expiring', ({ remainingMs }) => showStillThereDialog(remainingMs));
  * ```
  */
-export const lifecycle = (options?: LifecycleOptions): SessionFeature => {
-  const normalized = normalizeLifecycle(options);
-  return { name: 'lifecycle', setup: (host) => startLifecycle(host, normalized) };
-};
+export const lifecycle: (options?: LifecycleOptions) => SessionFeature =
+  /* @__PURE__ */ Object.defineProperty(
+    (options?: LifecycleOptions): SessionFeature => {
+      const normalized = normalizeLifecycle(options);
+      return { name: 'lifecycle', setup: (host) => startLifecycle(host, normalized) };
+    },
+    // Named here: a minifier renames the function, and `features: [lifecycle]` (not called) is refused quoting it.
+    'name',
+    { value: 'lifecycle' },
+  );
