@@ -1,22 +1,28 @@
 import { SessionOptionsError } from '../errors/SessionOptionsError.js';
-import { fail, withoutProcess } from './option-checks.js';
+import { type Check, fail, withoutProcess } from './option-checks.js';
+import { checkOptionNames } from './option-names.js';
 import type { NormalizedSessionOptions, SessionOptions } from './options.js';
-import { sessionOptionsSchema } from './session-options-schema.js';
+import { sessionValueChecks } from './session-options-schema.js';
 
 /**
- * Validates the session options; throws one SessionOptionsError naming the first bad option. In a production
- * build only the shape is checked (see option-checks.ts).
+ * Validates the session options; throws one SessionOptionsError naming the first bad option. The names and the
+ * features are checked in every build; the values in development only (see option-checks.ts).
  */
 export const validateSessionOptions = (input: unknown): SessionOptions => {
   if (input === undefined) return {};
   if (typeof input !== 'object' || input === null || Array.isArray(input))
-    fail('options', 'must be an object', input);
+    return fail('options', 'must be an object', input);
+  checkOptionNames(input, developmentChecks());
+  return input as SessionOptions;
+};
+
+const developmentChecks = (): ReadonlyMap<string, Check> | undefined => {
   try {
-    if (process.env.NODE_ENV !== 'production') sessionOptionsSchema()(input, '');
+    if (process.env.NODE_ENV !== 'production') return sessionValueChecks();
   } catch (error) {
     if (!withoutProcess(error)) throw error;
   }
-  return input as SessionOptions;
+  return undefined;
 };
 
 const defaultLoginUrl = /\/(login|signin|sign-in|auth)\b|wp-login\.php/i;

@@ -3,11 +3,12 @@ import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 // A few combinators for validating options. Hand-written rather than zod/mini: the script-tag build has a size
 // budget, and zod/mini took 7 KB (gzip) of it for checking one object of known shape.
 //
-// The checks run in development and are left out of production builds, where they cost 1.7 KB (gzip) of a bare
-// SPA's bundle: a check is called as `if (process.env.NODE_ENV !== 'production') check(...)`, which bundlers
-// turn into `if (false)` and drop with the code only it uses. The ESM build loaded in a browser without a
-// bundler has no `process`: reading it throws a ReferenceError, which `withoutProcess` recognises, and the
-// options go unchecked there as in production. The script-tag build keeps them (tsup.config.ts).
+// The names of createSessionClient()'s options and the features passed are checked in every build
+// (option-names.ts). The checks of each value run in development and are left out of production builds: a check
+// is called as `if (process.env.NODE_ENV !== 'production') check(...)`, which bundlers turn into `if (false)` and
+// drop with the code only it uses. The ESM build loaded in a browser without a bundler has no `process`: reading
+// it throws a ReferenceError, which `withoutProcess` recognises, and the values go unchecked there as in
+// production. The script-tag build keeps them (tsup.config.ts).
 
 /** Checks a value at a path; throws a SessionOptionsError naming the path when it is wrong. */
 export type Check = (value: unknown, path: string) => void;
@@ -101,37 +102,31 @@ export const closest = (key: string, known: Iterable<string>): string | undefine
 };
 
 /**
- * An object whose keys are all known: those of `shape`, plus `alsoAllowed` (passed on unchecked, like ky's own
- * options). An unknown key is refused with the closest known name. `undefined` values are skipped unless `required`.
+ * An object option whose keys are all those of `shape` (`tabs`, a feature's options): an unknown key is refused
+ * with the closest known name. `undefined` values are skipped unless `required`. The top level of
+ * createSessionClient()'s options, which also takes ky's and fetch's, is checked by option-names.ts.
  */
 export const object =
-  (
-    shape: Record<string, Check>,
-    must: string,
-    required: readonly string[] = [],
-    alsoAllowed: ReadonlySet<string> = new Set(),
-  ): Check =>
+  (shape: Record<string, Check>, must: string, required: readonly string[] = []): Check =>
   (value, path) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, must, value);
-    const prefix = path ? `${path}.` : '';
     for (const key of required) {
       if ((value as Record<string, unknown>)[key] === undefined)
-        throw new SessionOptionsError(prefix + key, 'is required');
+        throw new SessionOptionsError(`${path}.${key}`, 'is required');
     }
     for (const [key, item] of Object.entries(value)) {
-      const check = shape[key];
-      if (check) {
-        if (item !== undefined) check(item, prefix + key);
-      } else if (!alsoAllowed.has(key)) {
-        const names = [...Object.keys(shape), ...alsoAllowed];
-        const near = closest(key, names);
-        throw new SessionOptionsError(
-          prefix + key,
-          near
-            ? `is not an option: did you mean \`${prefix}${near}\`?`
-            : `is not an option${prefix ? `; the options of \`${path}\` are ${Object.keys(shape).join(', ')}` : ' of session-fetch, ky or fetch (docs/api.md lists them)'}`,
-        );
+      // Own keys only: `toString` is no option.
+      if (Object.hasOwn(shape, key)) {
+        if (item !== undefined) shape[key]!(item, `${path}.${key}`);
+        continue;
       }
+      const near = closest(key, Object.keys(shape));
+      throw new SessionOptionsError(
+        `${path}.${key}`,
+        near
+          ? `is not an option: did you mean \`${path}.${near}\`?`
+          : `is not an option; the options of \`${path}\` are ${Object.keys(shape).join(', ')}`,
+      );
     }
   };
 

@@ -2,7 +2,7 @@ import type { Options as KyOptions } from 'ky';
 import type { SessionOptions } from './options.js';
 
 // The option names createSessionClient() knows: its own, split by where they apply, and ky's and fetch's, which it
-// passes to ky. Any other name is refused (session-options-schema.ts).
+// passes to ky. Any other name is refused, in every build (option-names.ts).
 
 /** The keys that belong to the session shared by a client and every client extended from it. */
 export const sessionWideKeys = [

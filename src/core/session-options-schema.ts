@@ -1,11 +1,8 @@
-import { SessionOptionsError } from '../errors/SessionOptionsError.js';
 import {
   arrayOf,
   bool,
   type Check,
-  describe,
   either,
-  fail,
   fn,
   isBoolean,
   isNumber,
@@ -17,58 +14,19 @@ import {
   oneOf,
   whole,
 } from './option-checks.js';
-import { fetchOptionKeys, kyOptionKeys } from './option-keys.js';
+import type { sessionOptionKeys } from './option-keys.js';
 import { headerName, originString, token } from './value-checks.js';
 
-/** An option that became a feature: the message says what to import and pass instead. */
-const moved =
-  (feature: 'csrf' | 'lifecycle', option?: string): Check =>
-  (value, path) => {
-    const call = option
-      ? `${feature}({ ${option}: ${describe(value)} })`
-      : `${feature}(${value === true ? '' : describe(value)})`;
-    throw new SessionOptionsError(
-      path,
-      `${option ? `is an option of the ${feature} feature` : 'is a feature'} now: import { ${feature} } from 'session-fetch/${feature}' (SessionFetch.${feature} on a script tag) and pass features: [${call}]`,
-    );
-  };
-
-const feature: Check = (value, path) => {
-  const given = value as { name?: unknown; setup?: unknown } | null;
-  if (typeof value === 'function')
-    fail(path, `must be a feature: call the function, as in features: [${value.name || 'csrf'}()]`, value);
-  if (!isObject(value) || typeof given?.name !== 'string' || typeof given.setup !== 'function')
-    fail(
-      path,
-      "must be a feature such as csrf() from 'session-fetch/csrf' or lifecycle() from 'session-fetch/lifecycle'",
-      value,
-    );
-};
-
-/** The features passed in: each a feature, each name once. */
-const features: Check = (value, path) => {
-  arrayOf(feature, 'must be an array of features, such as [csrf(), lifecycle()]')(value, path);
-  const seen = new Set<string>();
-  for (const [index, { name }] of (value as Array<{ name: string }>).entries()) {
-    if (seen.has(name))
-      throw new SessionOptionsError(
-        `${path}.${index}`,
-        `is a second feature named '${name}': pass each feature once`,
-      );
-    seen.add(name);
-  }
-};
-
 /**
- * The check of the options of createSessionClient() and extend(): the session's, checked here, and ky's and
- * fetch's, passed to ky. Any other key is refused, so a typo (`onExpire`) is not handed to fetch in silence.
- * Built when called: a module with no top-level calls is dropped whole by a production build that never calls it.
+ * The checks of the values of createSessionClient()'s and extend()'s session options, by option; the names of
+ * the options and the features passed are checked in every build (option-names.ts). Development only: built
+ * when called, a module with no top-level calls is dropped whole by a production build that never calls it.
  */
-export const sessionOptionsSchema = (): Check => {
+export const sessionValueChecks = (): ReadonlyMap<string, Check> => {
   const statuses = arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses');
   const limit = whole(1, 64, 'a limit');
-  return object(
-    {
+  return new Map(
+    Object.entries({
       origins: arrayOf(
         either(
           [
@@ -151,15 +109,6 @@ export const sessionOptionsSchema = (): Check => {
         ],
         'must be true, false or { sync, writeLock, writeLockTimeout, name }',
       ),
-      features,
-      csrf: moved('csrf'),
-      expiryWarning: moved('lifecycle', 'expiryWarning'),
-      verifyUrl: moved('lifecycle', 'verifyUrl'),
-      heartbeat: moved('lifecycle', 'heartbeat'),
-      wakeThreshold: moved('lifecycle', 'wakeThreshold'),
-    },
-    'must be an object',
-    [],
-    new Set<string>([...kyOptionKeys, ...fetchOptionKeys]),
+    } satisfies Record<Exclude<(typeof sessionOptionKeys)[number], 'features'>, Check>),
   );
 };

@@ -61,6 +61,11 @@ describe('options', () => {
     expect(error.message).not.toContain('did you mean');
   });
 
+  test('the names every object has (toString, constructor) are no option, at the top or nested', () => {
+    expect(bad({ toString: 'x' }).option).toBe('toString');
+    expect(bad({ tabs: { constructor: 'x' } }).option).toBe('tabs.constructor');
+  });
+
   test('every option of ky and of fetch is accepted and passed on', () => {
     const client = createSessionClient({
       // ky's
