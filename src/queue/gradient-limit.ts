@@ -137,7 +137,9 @@ export class GradientLimit implements ConcurrencyLimit {
     // writer should still bring it down.
     if (hold) {
       // At least the holder and one waiting: a round trip as short as the lock's hand-over is the serial mode's.
-      const model = Math.max(2, Math.min(2 * inFlight, noQueue / hold + 1));
+      // The round trip is the recent minimum: one answer the server or the machine was slow to give (a stall
+      // outside the lock) says nothing about the next one.
+      const model = Math.max(2, Math.min(2 * inFlight, (this.#noQueue.min ?? noQueue) / hold + 1));
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.
