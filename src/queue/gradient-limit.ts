@@ -105,18 +105,23 @@ export class GradientLimit implements ConcurrencyLimit {
     const { inFlight, lockWaitMs } = sample;
     this.#last = this.#byEndpoint.get(sample.endpoint ?? '');
     const gapMs = sample.gapMs === undefined ? undefined : Math.max(1, sample.gapMs);
+    // This write's no-queue latency, and the recent minimum: the round trip the model plans for (one answer the
+    // server or the machine was slow to give, a stall outside the lock, says nothing about the next one).
     let noQueue: number;
+    let roundTrip: number;
     let lowered = false;
     if (lockWaitMs !== undefined) {
       // The server's report is exact, and per endpoint.
       noQueue = Math.max(1, latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0));
       this.#noQueue.push(noQueue);
+      roundTrip = this.#noQueue.min!;
       this.#last.alone++;
     } else {
       const known = this.#noQueue.min;
       if (inFlight === 1 || known === undefined || latencyMs < known) this.#noQueue.push(latencyMs);
       if (inFlight === 1) this.#last.alone++;
       noQueue = this.#noQueue.min ?? latencyMs;
+      roundTrip = noQueue;
       // A write alone that came back faster shows the first no-queue latency was a cold request, not noise.
       lowered = known !== undefined && noQueue < known;
     }
@@ -137,7 +142,7 @@ export class GradientLimit implements ConcurrencyLimit {
     // writer should still bring it down.
     if (hold) {
       // At least the holder and one waiting: a round trip as short as the lock's hand-over is the serial mode's.
-      const model = Math.max(2, Math.min(2 * inFlight, noQueue / hold + 1));
+      const model = Math.max(2, Math.min(2 * inFlight, roundTrip / hold + 1));
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.

@@ -25,8 +25,9 @@ export const watchRemoteRotations = (channel: TabChannel, pause: () => () => voi
   let release: (() => void) | undefined;
 
   const ended = (from: string) => {
-    if (!running.has(from)) return;
-    clearTimeout(running.get(from));
+    const timer = running.get(from);
+    if (timer === undefined) return;
+    clearTimeout(timer);
     running.delete(from);
     if (running.size > 0) return;
     release?.();

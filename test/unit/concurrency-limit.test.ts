@@ -80,6 +80,20 @@ describe('the adaptive write limit', () => {
     expect(limit.current).toBe(2);
   });
 
+  test("one answer stalled outside the lock (a busy server or machine) does not raise it, with the helper's report", () => {
+    // A LAN with 100 ms holds, settled at 2; then one write comes back 240 ms late without having waited for the
+    // lock. Taken as the round trip it would call for 4 writes at once, three of them only waiting in the lock.
+    const limit = settle(pipeline({ rttMs: 1, holdMs: 100, inFlight: 2, header: true }));
+    expect(limit.current).toBe(2);
+    limit.onResponse({ latencyMs: 341, inFlight: 2, lockWaitMs: 0, gapMs: 100 });
+    expect(limit.current).toBe(2);
+    // A round trip that stays long is another matter: it does call for more writes.
+    for (let index = 0; index < 5; index++) {
+      limit.onResponse({ latencyMs: 341, inFlight: 2, lockWaitMs: 0, gapMs: 100 });
+    }
+    expect(limit.current).toBeGreaterThan(2);
+  });
+
   test('with answers as far apart as a write alone takes (a LAN, a lock that blocks), it stays at 2 instead of flapping', () => {
     const limit = settle([
       { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
