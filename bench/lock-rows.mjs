@@ -11,7 +11,13 @@ const blockedOf = (response) => {
   return Number.isFinite(value) ? value : 0;
 };
 
-/** A row from node: `strategy` is client, fixed-1, ky or fetch. */
+/** `fixed-K`: the client with `concurrency: K`; undefined for any other strategy. */
+const fixedConcurrency = (strategy) => {
+  const match = /^fixed-(\d+)$/.exec(strategy);
+  return match ? Number(match[1]) : undefined;
+};
+
+/** A row from node: `strategy` is client, fixed-K (K writes in flight at most), ky or fetch. */
 export const nodeRow = async (modules, server, { strategy, n, holdMs, rttMs }) => {
   const { createSessionClient, createCookieJarFetch, ky } = modules;
   const stats = { lockTimeouts: 0, blockedMs: 0 };
@@ -32,11 +38,12 @@ export const nodeRow = async (modules, server, { strategy, n, holdMs, rttMs }) =
   const url = `${server.url}/bench.php?hold=${holdMs}`;
   let send;
   const timeline = [];
-  if (strategy === 'client' || strategy === 'fixed-1') {
+  const concurrency = fixedConcurrency(strategy);
+  if (strategy === 'client' || concurrency) {
     const client = createSessionClient({
       pageOrigin: server.origin,
       fetch: jarFetch,
-      ...(strategy === 'fixed-1' ? { concurrency: 1 } : {}),
+      ...(concurrency ? { concurrency } : {}),
     });
     const t0 = performance.now();
     for (const name of ['request:start', 'lock:retry', 'request:end']) {
@@ -87,7 +94,7 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
       pages.push(page);
     }
     await pages[0].evaluate((url) => fetch(url).then((r) => r.text()), `${site.url}/whoami.php`);
-    const setup = ({ strategy, rttMs, url }) => {
+    const setup = ({ strategy, concurrency, rttMs, url }) => {
       const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
       const stats = { lockTimeouts: 0, blockedMs: 0, starts: [] };
       const wire = async (input, init) => {
@@ -107,7 +114,7 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
           : window.SessionFetch.createSessionClient({
               fetch: wire,
               tabs: {},
-              ...(strategy === 'fixed-1' ? { concurrency: 1 } : {}),
+              ...(concurrency ? { concurrency } : {}),
             });
       window.bench = {
         stats,
@@ -129,7 +136,8 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
       };
     };
     const url = `${site.url}/bench.php?hold=${holdMs}`;
-    for (const page of pages) await page.evaluate(setup, { strategy, rttMs, url });
+    const concurrency = fixedConcurrency(strategy);
+    for (const page of pages) await page.evaluate(setup, { strategy, concurrency, rttMs, url });
     const shares = pages.map((_, index) => Math.floor(n / tabs) + (index < n % tabs ? 1 : 0));
     const runs = await Promise.all(
       pages.map((page, index) => page.evaluate((count) => window.bench.run(count), shares[index])),

@@ -5,6 +5,7 @@
 //   npm run bench:lock                      # the default subset, once (about 7 minutes on 2 cores)
 //   node bench/lock.mjs --json out.json [--servers helper,plain,redis-2pools] [--n 20,50] [--hold 20,100]
 //        [--rtt 0,20,50] [--timeouts 400,1000] [--strategies client,fixed-1,fetch] [--tabs 1,2] [--repeat 1]
+//        (strategies: client, fixed-K for the client with `concurrency: K`, ky, fetch)
 //   node bench/lock.mjs --full              # the whole matrix, 3 times (about an hour); --repeat overrides
 //
 // Servers (php-fpm + nginx, started on free loopback ports for each lock-wait timeout):
