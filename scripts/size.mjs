@@ -3,7 +3,7 @@
 //   app's bundler would; axios, ky and ofetch are measured the same way in the same run, for comparison.
 // - Script-tag rows: the built dist/*.global.js files as a legacy page loads them.
 // Exits 1, naming the row and the figure, when one is over its budget or missing. Budgets guard against growth;
-// the target column is where the issue wants each row, printed so the gap stays in sight.
+// the target column is the size each row aims for, printed so the gap stays in sight.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
