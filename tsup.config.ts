@@ -21,6 +21,9 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     treeshake: true,
+    // Shared chunks for CJS too (ESM splits by default): without them each CJS entry bundles its own copy of the
+    // library, and an error session-fetch/csrf throws is no instance of session-fetch's class.
+    splitting: true,
     external: ['msw'],
     noExternal: ['ky'],
   },

@@ -5,13 +5,16 @@
 //   2. `publint --strict`;
 //   3. `attw --pack . --profile node16` (@arethetypeswrong/cli): types resolve for node16 (ESM, CJS) and bundlers;
 //   4. no shipped file imports a package other than node: built-ins, and msw (an optional peer) only from
-//      dist/testing/msw.*, so that every other entry, session-fetch/testing included, loads without it.
+//      dist/testing/msw.*, so that every other entry, session-fetch/testing included, loads without it;
+//   5. the CommonJS entries share one copy of the library: what session-fetch/csrf throws is an instance of
+//      session-fetch's own error class, and a client takes the features required from their entries.
 // Prints one line per check and exits 1 if any fails.
 //
 //   npm run check:package        # node scripts/check-package.mjs
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -125,6 +128,32 @@ report(
   needs.size === 0 && pkgDeps.length === 0,
   [...needs, ...pkgDeps.map((name) => `dependency: ${name}`)].join('\n'),
 );
+
+// 5. One library across the CommonJS entries (each bundling its own copy would make `instanceof` fail across them).
+{
+  const requireDist = createRequire(join(root, 'dist', 'index.cjs'));
+  const main = requireDist('./index.cjs');
+  const { csrf } = requireDist('./csrf/index.cjs');
+  const { lifecycle } = requireDist('./lifecycle/index.cjs');
+  const problems = [];
+  try {
+    csrf({ refreshUrl: 5 });
+    problems.push('csrf({ refreshUrl: 5 }) did not throw');
+  } catch (error) {
+    if (!(error instanceof main.SessionOptionsError))
+      problems.push(`csrf()'s ${error?.name} is not an instance of session-fetch's SessionOptionsError`);
+  }
+  try {
+    main.createSessionClient({ pageOrigin: 'http://127.0.0.1', features: [csrf(), lifecycle()] }).dispose();
+  } catch (error) {
+    problems.push(`createSessionClient with csrf() and lifecycle() threw: ${error?.message}`);
+  }
+  report(
+    'CommonJS: session-fetch, session-fetch/csrf and session-fetch/lifecycle share one copy of the library',
+    problems.length === 0,
+    problems.join('\n'),
+  );
+}
 
 const failed = results.filter((result) => !result.ok);
 console.log(
