@@ -1,5 +1,14 @@
 import type { CsrfOptions } from '../core/feature-options.js';
-import { arrayOf, type Check, matches, object, whole, withoutProcess } from '../core/option-checks.js';
+import {
+  arrayOf,
+  type Check,
+  checkKeys,
+  isObject,
+  matches,
+  object,
+  whole,
+  withoutProcess,
+} from '../core/option-checks.js';
 import { headerName, nameOrOff, token, url } from '../core/value-checks.js';
 
 /** The CSRF options with every default filled. */
@@ -12,6 +21,8 @@ export type NormalizedCsrf = {
   readonly safeMethods: ReadonlySet<string>;
   readonly statuses: ReadonlySet<number>;
 };
+
+const csrfKeys = ['meta', 'cookie', 'responseHeader', 'header', 'refreshUrl', 'safeMethods', 'statuses'];
 
 // Built when called, so that a production build, which never calls it, drops it.
 const checkCsrfOptions = (): Check =>
@@ -28,8 +39,12 @@ const checkCsrfOptions = (): Check =>
     'must be { meta, cookie, responseHeader, header, refreshUrl, safeMethods, statuses }',
   );
 
-/** Checks `csrf()`'s options (in development a SessionOptionsError names the first bad one) and fills the defaults. */
+/**
+ * Checks `csrf()`'s options and fills the defaults: a SessionOptionsError names a misspelt option in every build,
+ * the first bad value in development.
+ */
 export const normalizeCsrf = (given: CsrfOptions = {}): NormalizedCsrf => {
+  if (isObject(given)) checkKeys(given, csrfKeys, 'csrf');
   try {
     // Left out of production builds (see core/option-checks.ts).
     if (process.env.NODE_ENV !== 'production') checkCsrfOptions()(given, 'csrf');

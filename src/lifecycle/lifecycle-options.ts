@@ -1,6 +1,7 @@
 import type { HeartbeatOptions, LifecycleOptions } from '../core/feature-options.js';
 import {
   type Check,
+  checkKeys,
   either,
   isObject,
   isString,
@@ -18,6 +19,8 @@ export type NormalizedLifecycle = {
   readonly heartbeat: Readonly<Required<HeartbeatOptions>> | undefined;
   readonly wakeThreshold: number;
 };
+
+const lifecycleKeys = ['expiryWarning', 'verifyUrl', 'heartbeat', 'wakeThreshold'];
 
 // Built when called, so that a production build, which never calls it, drops it.
 const checkLifecycleOptions = (): Check =>
@@ -49,8 +52,12 @@ const checkLifecycleOptions = (): Check =>
     'must be { expiryWarning, verifyUrl, heartbeat, wakeThreshold }',
   );
 
-/** Checks `lifecycle()`'s options (in development a SessionOptionsError names the first bad one) and fills the defaults. */
+/**
+ * Checks `lifecycle()`'s options and fills the defaults: a SessionOptionsError names a misspelt option in every
+ * build, the first bad value in development.
+ */
 export const normalizeLifecycle = (given: LifecycleOptions = {}): NormalizedLifecycle => {
+  if (isObject(given)) checkKeys(given, lifecycleKeys, 'lifecycle');
   try {
     // Left out of production builds (see core/option-checks.ts).
     if (process.env.NODE_ENV !== 'production') checkLifecycleOptions()(given, 'lifecycle');

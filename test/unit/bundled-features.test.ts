@@ -119,6 +119,18 @@ describe('a production build refuses wrong option names and features, as develop
     );
   });
 
+  test('a misspelt option of a feature is refused with the name it was probably meant to be', async () => {
+    const { csrf, lifecycle } = await production();
+    expect(() => csrf({ refreshURL: '/csrf.php' } as never)).toThrow(
+      'session-fetch: invalid option `csrf.refreshURL`: is not an option: did you mean `csrf.refreshUrl`?',
+    );
+    expect(() => lifecycle({ heartBeat: '/keepalive.php' } as never)).toThrow(
+      'session-fetch: invalid option `lifecycle.heartBeat`: is not an option: did you mean `lifecycle.heartbeat`?',
+    );
+    // Its values stay development-only, as the client's own.
+    expect(() => csrf({ refreshUrl: 5 } as never)).not.toThrow();
+  });
+
   test("ky's and fetch's own options pass, and so does a wrong value, whose check is development-only", async () => {
     const { createSessionClient } = await production();
     const options = { tabs: false, pageOrigin, prefix: '/api', credentials: 'omit', deadline: 'soon' };
