@@ -11,8 +11,8 @@ export class EndpointMeasures {
   readonly noQueue = new RecentValues(baseWindow);
   /** Times between a write's answer and the answer before it, when it was at the server meanwhile. */
   readonly gaps = new RecentValues(holdWindow);
-  /** Samples of the no-queue latency taken alone (nothing else of the browser's at the server) or reported. */
-  alone = 0;
+  /** Writes that showed the no-queue latency: sent alone, reported by the server, or as fast in a pipeline. */
+  confirmations = 0;
 }
 
 /** The URL a write went to, without its query: scripts are told apart, not their parameters. */

@@ -60,9 +60,9 @@ export class GradientLimit implements ConcurrencyLimit {
     const { min } = this.options;
     if (this.#serial) return this.#untilProbe > 0 ? min : Math.max(min, Math.min(2, this.options.max));
     const limit = Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
-    // One no-queue latency may be a cold first request (a new connection, a TLS handshake): before the limit goes
-    // past 2 on it, one write goes alone to confirm it. Writes in a full pipeline never show it again.
-    return limit > 2 && this.#last.alone < 2 ? min : limit;
+    // One no-queue latency may be a cold first request (a new connection, a TLS handshake): the limit goes past 2
+    // on it only once a second write has come back as fast (2 keep the lock busy meanwhile, and show it).
+    return limit > 2 && this.#last.confirmations < 2 ? Math.max(min, 2) : limit;
   }
 
   /** The no-queue latency less one hold: what a write spends on the way there and back. */
@@ -115,14 +115,15 @@ export class GradientLimit implements ConcurrencyLimit {
       noQueue = Math.max(1, latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0));
       this.#noQueue.push(noQueue);
       roundTrip = this.#noQueue.min!;
-      this.#last.alone++;
+      this.#last.confirmations++;
     } else {
       const known = this.#noQueue.min;
       if (inFlight === 1 || known === undefined || latencyMs < known) this.#noQueue.push(latencyMs);
-      if (inFlight === 1) this.#last.alone++;
       noQueue = this.#noQueue.min ?? latencyMs;
+      // A write as fast as the no-queue latency confirms it, sent alone or in a pipeline (it did not wait).
+      if (inFlight === 1 || latencyMs <= noQueue * (1 + tolerance) + 1) this.#last.confirmations++;
       roundTrip = noQueue;
-      // A write alone that came back faster shows the first no-queue latency was a cold request, not noise.
+      // A write that came back faster shows the first no-queue latency was a cold request, not noise.
       lowered = known !== undefined && noQueue < known;
     }
     if (gapMs !== undefined) {

@@ -64,20 +64,33 @@ describe('the adaptive write limit', () => {
     }
   });
 
-  test('a slow first write (a cold connection) does not raise the limit past 2 before a write alone confirms it', () => {
+  test('a slow first write (a cold connection) does not raise the limit past 2 before a second write confirms it', () => {
     // 100 ms holds on a LAN, but the first write took 320 ms (a TLS handshake): it would call for 4.
     const limit = settle([
       { latencyMs: 320, inFlight: 1, lockWaitMs: undefined },
       { latencyMs: 420, inFlight: 2, lockWaitMs: undefined, gapMs: 100 },
     ]);
-    // The next write goes alone, and shows the round trip: 2 cover it, at once.
-    expect(limit.current).toBe(1);
-    limit.onResponse({ latencyMs: 102, inFlight: 1, lockWaitMs: undefined });
+    expect(limit.current).toBe(2);
+    // The next write of the pair finds the lock free and shows the round trip: 2 cover it.
+    limit.onResponse({ latencyMs: 102, inFlight: 2, lockWaitMs: undefined });
     expect(limit.current).toBe(2);
     for (let index = 0; index < 5; index++) {
       limit.onResponse({ latencyMs: 200, inFlight: 2, lockWaitMs: undefined, gapMs: 100 });
     }
     expect(limit.current).toBe(2);
+  });
+
+  test('a long round trip raises it past 2 once a second write comes back as fast as the first, none sent alone', () => {
+    // 50 ms round trip, 20 ms holds: the first pair shows the no-queue latency (75 ms) and the hold (21 ms).
+    const limit = settle([
+      { latencyMs: 75, inFlight: 2, lockWaitMs: undefined },
+      { latencyMs: 96, inFlight: 2, lockWaitMs: undefined, gapMs: 21 },
+    ]);
+    // The pipeline keeps going at 2 (no write waits alone for the confirmation) ...
+    expect(limit.current).toBe(2);
+    // ... and a write of it that did not wait confirms the round trip: (75 / 21) + 1 writes cover it.
+    limit.onResponse({ latencyMs: 76, inFlight: 2, lockWaitMs: undefined, gapMs: 21 });
+    expect(limit.current).toBe(4);
   });
 
   test("one answer stalled outside the lock (a busy server or machine) does not raise it, with the helper's report", () => {
