@@ -1,5 +1,5 @@
 import { SessionOptionsError } from '../errors/SessionOptionsError.js';
-import { type Check, fail, withoutProcess } from './option-checks.js';
+import { development, fail } from './option-checks.js';
 import { checkOptionNames } from './option-names.js';
 import type { NormalizedSessionOptions, SessionOptions } from './options.js';
 import { sessionValueChecks } from './session-options-schema.js';
@@ -12,17 +12,11 @@ export const validateSessionOptions = (input: unknown): SessionOptions => {
   if (input === undefined) return {};
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     return fail('options', 'must be an object', input);
-  checkOptionNames(input, developmentChecks());
+  checkOptionNames(
+    input,
+    development(() => (process.env.NODE_ENV !== 'production' ? sessionValueChecks() : undefined)),
+  );
   return input as SessionOptions;
-};
-
-const developmentChecks = (): ReadonlyMap<string, Check> | undefined => {
-  try {
-    if (process.env.NODE_ENV !== 'production') return sessionValueChecks();
-  } catch (error) {
-    if (!withoutProcess(error)) throw error;
-  }
-  return undefined;
 };
 
 const defaultLoginUrl = /\/(login|signin|sign-in|auth)\b|wp-login\.php/i;

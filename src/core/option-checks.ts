@@ -28,6 +28,20 @@ export const describe = (value: unknown): string => {
 export const withoutProcess = (error: unknown): boolean =>
   typeof process === 'undefined' && error instanceof ReferenceError;
 
+/**
+ * What `pick` returns in development; undefined in production builds and where there is no `process`. Call it as
+ * `development(() => (process.env.NODE_ENV !== 'production' ? checks() : undefined))`: the bundler folds the
+ * condition where it is written and drops `checks` with it, which it could not through a function of ours.
+ */
+export const development = <T>(pick: () => T | undefined): T | undefined => {
+  try {
+    return pick();
+  } catch (error) {
+    if (!withoutProcess(error)) throw error;
+    return undefined;
+  }
+};
+
 export const fail = (path: string, must: string, value: unknown): never => {
   throw new SessionOptionsError(path || 'options', `${must} (got ${describe(value)})`);
 };
@@ -119,6 +133,20 @@ export const object =
       if (item !== undefined) shape[key]!(item, `${path}.${key}`);
     }
   };
+
+/**
+ * A feature's options (`csrf()`, `lifecycle()`): their names in every build, then their values with `values`, the
+ * feature's checks in development (see `development`).
+ */
+export const checkFeatureOptions = (
+  given: unknown,
+  path: string,
+  keys: readonly string[],
+  values: Check | undefined,
+): void => {
+  if (isObject(given)) checkKeys(given as object, keys, path);
+  values?.(given, path);
+};
 
 /**
  * Refuses a key of `value` that is not one of `keys`, naming the closest. Cheap enough for every build: a feature's

@@ -2,12 +2,11 @@ import type { CsrfOptions } from '../core/feature-options.js';
 import {
   arrayOf,
   type Check,
-  checkKeys,
-  isObject,
+  checkFeatureOptions,
+  development,
   matches,
   object,
   whole,
-  withoutProcess,
 } from '../core/option-checks.js';
 import { headerName, nameOrOff, token, url } from '../core/value-checks.js';
 
@@ -36,7 +35,7 @@ const checkCsrfOptions = (): Check =>
       safeMethods: arrayOf(matches(token, 'must be an HTTP method'), 'must be an array of HTTP methods'),
       statuses: arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses'),
     },
-    'must be { meta, cookie, responseHeader, header, refreshUrl, safeMethods, statuses }',
+    `must be { ${csrfKeys.join(', ')} }`,
   );
 
 /**
@@ -44,13 +43,12 @@ const checkCsrfOptions = (): Check =>
  * the first bad value in development.
  */
 export const normalizeCsrf = (given: CsrfOptions = {}): NormalizedCsrf => {
-  if (isObject(given)) checkKeys(given, csrfKeys, 'csrf');
-  try {
-    // Left out of production builds (see core/option-checks.ts).
-    if (process.env.NODE_ENV !== 'production') checkCsrfOptions()(given, 'csrf');
-  } catch (error) {
-    if (!withoutProcess(error)) throw error;
-  }
+  checkFeatureOptions(
+    given,
+    'csrf',
+    csrfKeys,
+    development(() => (process.env.NODE_ENV !== 'production' ? checkCsrfOptions() : undefined)),
+  );
   return {
     meta: given.meta ?? 'csrf-token',
     cookie: given.cookie ?? 'XSRF-TOKEN',

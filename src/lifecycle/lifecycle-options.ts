@@ -1,14 +1,14 @@
 import type { HeartbeatOptions, LifecycleOptions } from '../core/feature-options.js';
 import {
   type Check,
-  checkKeys,
+  checkFeatureOptions,
+  development,
   either,
   isObject,
   isString,
   ms,
   object,
   oneOf,
-  withoutProcess,
 } from '../core/option-checks.js';
 import { url } from '../core/value-checks.js';
 
@@ -49,7 +49,7 @@ const checkLifecycleOptions = (): Check =>
       ),
       wakeThreshold: ms(1000),
     },
-    'must be { expiryWarning, verifyUrl, heartbeat, wakeThreshold }',
+    `must be { ${lifecycleKeys.join(', ')} }`,
   );
 
 /**
@@ -57,13 +57,12 @@ const checkLifecycleOptions = (): Check =>
  * build, the first bad value in development.
  */
 export const normalizeLifecycle = (given: LifecycleOptions = {}): NormalizedLifecycle => {
-  if (isObject(given)) checkKeys(given, lifecycleKeys, 'lifecycle');
-  try {
-    // Left out of production builds (see core/option-checks.ts).
-    if (process.env.NODE_ENV !== 'production') checkLifecycleOptions()(given, 'lifecycle');
-  } catch (error) {
-    if (!withoutProcess(error)) throw error;
-  }
+  checkFeatureOptions(
+    given,
+    'lifecycle',
+    lifecycleKeys,
+    development(() => (process.env.NODE_ENV !== 'production' ? checkLifecycleOptions() : undefined)),
+  );
   const { heartbeat } = given;
   const keepalive = typeof heartbeat === 'string' ? { url: heartbeat } : heartbeat;
   return {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { csrf } from '../../src/csrf/index.js';
 import { createSessionClient, isSessionExpiredError, isSessionOptionsError } from '../../src/index.js';
 import { createPhpServer, installDemoRoutes } from '../../src/testing/index.js';
+import { setCsrfMeta } from '../helpers/csrf-meta.js';
 import { client, pageOrigin, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 
 const api = installDemoRoutes(createPhpServer());
@@ -23,15 +24,7 @@ php.route('GET', '/api/token-in-header', async ({ session_start, $_SESSION, head
   return { ok: true };
 });
 
-const setMeta = (token: string | undefined) => {
-  document.head.querySelector('meta[name="csrf-token"]')?.remove();
-  if (token === undefined) return;
-  const meta = document.createElement('meta');
-  meta.setAttribute('name', 'csrf-token');
-  meta.setAttribute('content', token);
-  document.head.append(meta);
-};
-afterEach(() => setMeta(undefined));
+afterEach(() => setCsrfMeta(undefined));
 
 const loginFor = async (session: ReturnType<typeof client>) =>
   (await session.post('/api/login', { json: { user: 'ada' }, rotatesSession: true }).json<{ csrf: string }>())
@@ -44,7 +37,7 @@ describe('where the token comes from and where it goes', () => {
     const session = client({ features: [csrf()] });
     const token = await loginFor(session);
     expect(token).toMatch(/\w{8,}/);
-    setMeta(token);
+    setCsrfMeta(token);
     await expect(session.post('/api/laravel').json()).resolves.toEqual({ ok: true });
     await session.get('/api/whoami');
     expect(sentTo('/api/laravel')[0]!.headers.get('X-CSRF-TOKEN')).toBe(token);
@@ -54,7 +47,7 @@ describe('where the token comes from and where it goes', () => {
 
   test('a request to a non-allowed origin never carries the token, an allow-listed origin does', async () => {
     const session = client({ features: [csrf()], origins: ['https://api.example.com'] });
-    setMeta('secret-token');
+    setCsrfMeta('secret-token');
     await session.post('https://evil.example/api/echo', { body: 'x' });
     await session.delete('https://evil.example/api/echo').catch(() => undefined);
     await session.post('https://api.example.com/api/echo', { body: 'x' });
@@ -90,7 +83,7 @@ describe('where the token comes from and where it goes', () => {
 
   test('safe methods and a session: none request to the page origin follow the same rule', async () => {
     const session = client({ features: [csrf()] });
-    setMeta('t1');
+    setCsrfMeta('t1');
     await session.head('/api/whoami').catch(() => undefined);
     await session.post('/api/echo', { body: 'x', session: 'none' });
     expect(sentTo('/api/whoami')[0]!.headers.has('X-CSRF-TOKEN')).toBe(false);
@@ -116,7 +109,7 @@ describe('refusal (419) and refresh', () => {
   test('a 419 fetches one fresh token for all waiting requests and replays each once', async () => {
     const session = client({ features: [csrf({ refreshUrl: '/api/csrf' })] });
     await loginFor(session);
-    setMeta('stale-token');
+    setCsrfMeta('stale-token');
     const before = hits('/api/csrf').length;
     const results = await Promise.all([1, 2, 3].map(() => session.post('/api/laravel').json()));
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
@@ -131,7 +124,7 @@ describe('refusal (419) and refresh', () => {
     const session = client({ features: [csrf({ refreshUrl: '/api/csrf-wrong' })] });
     const events = recordEvents(session);
     await loginFor(session);
-    setMeta('stale-token');
+    setCsrfMeta('stale-token');
     const error = await session.post('/api/laravel').catch((caught: unknown) => caught);
     expect(isSessionExpiredError(error)).toBe(true);
     expect(hits('/api/laravel')).toHaveLength(2);
@@ -150,7 +143,7 @@ describe('refusal (419) and refresh', () => {
 
   test('after a rotation the old meta token is dropped and a fresh one fetched before the next POST', async () => {
     const session = client({ features: [csrf({ refreshUrl: '/api/csrf' })] });
-    setMeta(await loginFor(session));
+    setCsrfMeta(await loginFor(session));
     await session.post('/api/laravel');
     // A second login rotates the id and the session's token; the page's meta tag still holds the old one.
     await loginFor(session);

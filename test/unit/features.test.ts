@@ -8,6 +8,7 @@ import {
   type SessionFeature,
 } from '../../src/index.js';
 import { lifecycle } from '../../src/lifecycle/index.js';
+import { setCsrfMeta } from '../helpers/csrf-meta.js';
 import { advance, finish, settle, useFakeTime } from '../helpers/fake-time.js';
 import { client, login, useMockPhp } from '../helpers/mock-php.js';
 import { thrown } from '../helpers/thrown.js';
@@ -21,16 +22,8 @@ php.route('POST', '/api/keepalive', async ({ session_start }) => {
   return { ok: true };
 });
 
-const setMeta = (token: string | undefined) => {
-  document.head.querySelector('meta[name="csrf-token"]')?.remove();
-  if (token === undefined) return;
-  const meta = document.createElement('meta');
-  meta.setAttribute('name', 'csrf-token');
-  meta.setAttribute('content', token);
-  document.head.append(meta);
-};
 afterEach(() => {
-  setMeta(undefined);
+  setCsrfMeta(undefined);
   vi.useRealTimers();
 });
 const sentTo = (path: string) => sent.filter((request) => new URL(request.url).pathname === path);
@@ -40,7 +33,7 @@ describe('a feature not passed', () => {
   test('without csrf() no CSRF token is sent, though the page has one', async () => {
     const session = client();
     await login(session);
-    setMeta('page-token');
+    setCsrfMeta('page-token');
     await session.post('/api/echo', { body: 'x' });
     expect(sentTo('/api/echo')[0]!.headers.has('X-CSRF-TOKEN')).toBe(false);
     const withCsrf = client({ features: [csrf()] });
