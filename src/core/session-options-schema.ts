@@ -15,7 +15,7 @@ import {
   whole,
 } from './option-checks.js';
 import type { sessionOptionKeys } from './option-keys.js';
-import { headerName, originString, token } from './value-checks.js';
+import { headerName, httpStatuses, originString, token } from './value-checks.js';
 
 /**
  * The checks of the values of createSessionClient()'s and extend()'s session options, by option; the names of
@@ -23,7 +23,6 @@ import { headerName, originString, token } from './value-checks.js';
  * when called, a module with no top-level calls is dropped whole by a production build that never calls it.
  */
 export const sessionValueChecks = (): ReadonlyMap<string, Check> => {
-  const statuses = arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses');
   const limit = whole(1, 64, 'a limit');
   return new Map(
     Object.entries({
@@ -53,7 +52,7 @@ export const sessionValueChecks = (): ReadonlyMap<string, Check> => {
         },
         'must be an object of header names',
       ),
-      expiredStatuses: statuses,
+      expiredStatuses: httpStatuses,
       loginUrl: either(
         [
           [(value) => value instanceof RegExp, () => {}],

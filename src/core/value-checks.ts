@@ -1,4 +1,4 @@
-import { type Check, either, fail, isString, matches } from './option-checks.js';
+import { arrayOf, type Check, either, fail, isString, matches, whole } from './option-checks.js';
 
 // Checks of the kinds of value several options take (header names, URLs, origins), for the client's options and
 // the features' own. No top-level calls, so that a production build drops what it never calls.
@@ -32,3 +32,6 @@ export const nameOrOff = (what: string) =>
     ],
     `must be ${what} or false`,
   );
+/** A list of HTTP statuses (`expiredStatuses`, the CSRF feature's `statuses`). */
+export const httpStatuses: Check = (value, path) =>
+  arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses')(value, path);

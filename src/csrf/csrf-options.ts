@@ -6,9 +6,8 @@ import {
   development,
   matches,
   object,
-  whole,
 } from '../core/option-checks.js';
-import { headerName, nameOrOff, token, url } from '../core/value-checks.js';
+import { headerName, httpStatuses, nameOrOff, token, url } from '../core/value-checks.js';
 
 /** The CSRF options with every default filled. */
 export type NormalizedCsrf = {
@@ -33,7 +32,7 @@ const checkCsrfOptions = (): Check =>
       header: headerName,
       refreshUrl: url,
       safeMethods: arrayOf(matches(token, 'must be an HTTP method'), 'must be an array of HTTP methods'),
-      statuses: arrayOf(whole(100, 599, 'an HTTP status'), 'must be an array of HTTP statuses'),
+      statuses: httpStatuses,
     },
     `must be { ${csrfKeys.join(', ')} }`,
   );
