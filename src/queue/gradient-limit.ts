@@ -8,8 +8,12 @@ const timeoutShare = 0.5;
 const tolerance = 0.05;
 /** How fast the limit follows a lower target (it follows a higher one at once: that target is bounded). */
 const smoothing = 0.25;
-/** While serial, one pair of writes is pipelined after this many answers to see whether that now pays. */
-const probeEvery = 30;
+/**
+ * While serial, one pair of writes is pipelined after this many answers to see whether that now pays. Rarely: a
+ * round trip grown past the measured hand-over ends the serial mode by itself (see #updateMode), so the pair only
+ * looks for a lock that now passes faster, and each one costs a poll of a polling lock.
+ */
+const probeEvery = 100;
 
 /**
  * The write limit, chosen from what the client measures, as TCP Vegas and the Gradient limits of Netflix's
@@ -81,7 +85,8 @@ export class GradientLimit implements ConcurrencyLimit {
    * Whether one write at a time is as fast as a pipeline: the lock's typical hand-over is no faster than a
    * round trip. Near the line (a round trip of a millisecond or two against a lock that blocks, or one that polls
    * every few ms) both cost the same, and the measures flip from one side to the other: the mode changes only
-   * when the other side is better by more than the tolerance.
+   * when the other side is better by more than the tolerance. While serial, the no-queue latency is still
+   * measured on every write and the last hand-over is kept, so a round trip that grows past it ends the mode.
    */
   #updateMode(): void {
     const noQueue = this.#noQueue.min;

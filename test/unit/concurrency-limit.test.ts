@@ -141,13 +141,26 @@ describe('the adaptive write limit', () => {
   test('stays serial when the lock passes between waiters no faster than a round trip (a polling handler)', () => {
     const limit = settle(pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5));
     expect(limit.current).toBe(1);
-    // ...and pipelines a pair now and then to check again.
-    const seen = new Set<number>();
-    for (let index = 0; index < 40; index++) {
+    // ...and pipelines a pair now and then (not within the next 50 writes) to check again.
+    const seen: number[] = [];
+    for (let index = 0; index < 120; index++) {
       limit.onResponse({ latencyMs: 22, inFlight: 1, lockWaitMs: undefined });
-      seen.add(limit.current);
+      seen.push(limit.current);
     }
-    expect([...seen].sort()).toEqual([1, 2]);
+    expect(seen.slice(0, 50).every((current) => current === 1)).toBe(true);
+    expect(seen).toContain(2);
+  });
+
+  test('leaves the serial mode as soon as the round trip grows past the lock hand-over, without waiting for a check', () => {
+    const limit = settle(pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5));
+    expect(limit.current).toBe(1);
+    // The network slows: a write alone now takes 40 ms more, longer than the 30 ms between two pipelined answers.
+    const currents: number[] = [];
+    for (let index = 0; index < 8; index++) {
+      limit.onResponse({ latencyMs: 62, inFlight: 1, lockWaitMs: undefined });
+      currents.push(limit.current);
+    }
+    expect(currents.at(-1)).toBeGreaterThanOrEqual(2);
   });
 
   test('a lock timeout halves it', () => {
