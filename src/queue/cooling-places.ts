@@ -22,6 +22,13 @@ export class CoolingPlaces {
     this.#arm();
   }
 
+  /** Every place may take a write now: nothing of ours is at the server, so no waiter of ours needs the time. */
+  clear(): void {
+    this.#until.length = 0;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
   #arm(): void {
     const next = this.#until[0];
     if (this.#timer !== undefined || next === undefined) return;

@@ -199,6 +199,7 @@ export class RequestQueue {
         this.#writes--;
         this.ownWrites.ended(ticket.seq);
         if (this.ownWrites.inFlight + this.ownWrites.foreign > 0) this.#handOff();
+        else this.#cooling.clear();
       }
       if (exclusive) this.#barrier = false;
       this.pump();
@@ -218,6 +219,10 @@ export class RequestQueue {
   /** The other tabs' writes at the server are now `count` (told by the tabs' write lock). */
   foreignWrites(count: number): void {
     this.ownWrites.setForeign(count);
+    if (count === 0 && this.ownWrites.inFlight === 0 && this.#cooling.count > 0) {
+      this.#cooling.clear();
+      this.pump();
+    }
   }
 
   /** A write's answer (not a lock timeout), for the limit. */

@@ -113,8 +113,12 @@ export class WriteSlots {
 
   /** A write ended (another tab's, or this tab's while another tab's is in flight): its place waits a little. */
   cool(): void {
+    // With no write of the session's tabs at the server, no waiter of ours needs the lock kept for it.
+    if (this.ownInFlight() + this.#foreign.size === 0) {
+      this.#cooling.clear();
+      return;
+    }
     const wait = this.host?.handoffWaitMs() ?? 0;
-    if (wait <= 0 || this.ownInFlight() + this.#foreign.size === 0) return;
-    this.#cooling.add(wait);
+    if (wait > 0) this.#cooling.add(wait);
   }
 }

@@ -57,6 +57,32 @@ describe('request queue', () => {
     expect(startedAt - releasedAt).toBeGreaterThanOrEqual(39);
   });
 
+  test('a place waiting the hand-off delay takes the next write at once when the last write in flight answers', async () => {
+    vi.useFakeTimers();
+    try {
+      const limit = { current: 2, onResponse() {}, onLockTimeout() {} };
+      const queue = new RequestQueue(limit, () => 'open', 40);
+      const signal = new AbortController().signal;
+      const first = take(queue, ticket(), signal);
+      const second = take(queue, ticket(), signal);
+      let started = false;
+      void take(queue, ticket(), signal).turn.then(() => {
+        started = true;
+      });
+      (await first.turn)();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(started).toBe(false);
+      // The pair showed that one write at a time pays (a lock that polls), and the second write answers: nothing
+      // of ours waits for the lock any more, so the delay that kept the lock for it has no one to keep it for.
+      limit.current = 1;
+      (await second.turn)();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(started).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   test('with no other write in flight the next write goes at once', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open', 1000);
     const signal = new AbortController().signal;
