@@ -4,29 +4,41 @@
  * `onReady` is called as each wait ends, to start what may start now.
  */
 export class CoolingPlaces {
-  /** When each waiting place may take a write again, in the order they were freed. */
+  /** When each waiting place may take a write again, earliest first. */
   readonly #until: number[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly onReady: () => void) {}
 
-  /** The places still waiting now. */
+  /** The places still waiting now (those whose wait ended leave at the next timer). */
   get count(): number {
-    if (this.#until.length > 0) this.#dropEnded();
-    return this.#until.length;
+    const time = Date.now();
+    let waiting = 0;
+    for (const until of this.#until) if (until > time) waiting++;
+    return waiting;
   }
 
   /** A freed place waits `ms` before it may take a write. */
   add(ms: number): void {
-    this.#until.push(Date.now() + ms);
-    this.#arm();
+    // Kept in order of their end (waits differ), so that the timer follows the first to end.
+    const until = Date.now() + ms;
+    let index = this.#until.length;
+    while (index > 0 && this.#until[index - 1]! > until) index--;
+    this.#until.splice(index, 0, until);
+    if (index === 0) this.#rearm();
+    else this.#arm();
   }
 
   /** Every place may take a write now: nothing of ours is at the server, so no waiter of ours needs the time. */
   clear(): void {
     this.#until.length = 0;
+    this.#rearm();
+  }
+
+  #rearm(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#arm();
   }
 
   #arm(): void {

@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { createConcurrencyLimit } from '../../src/queue/concurrency-limit.js';
+import { CoolingPlaces } from '../../src/queue/cooling-places.js';
 import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
 
 let seq = 0;
@@ -289,5 +290,27 @@ describe('request queue', () => {
     queue.rejectHeld((item) => new Error(`gave up ${item.label.method}`));
     await expect(a.turn).rejects.toThrow('gave up POST');
     await expect(b.turn).rejects.toThrow('gave up POST');
+  });
+});
+
+describe('places waiting after a write ended', () => {
+  test('a shorter wait that began later ends on time, not behind a longer one', async () => {
+    vi.useFakeTimers();
+    try {
+      const ready: number[] = [];
+      const places = new CoolingPlaces(() => ready.push(places.count));
+      places.add(30);
+      await vi.advanceTimersByTimeAsync(2);
+      places.add(5);
+      expect(places.count).toBe(2);
+      await vi.advanceTimersByTimeAsync(6);
+      // The 5 ms place is free at 7-8 ms; the 30 ms one still waits.
+      expect(ready).toEqual([1]);
+      expect(places.count).toBe(1);
+      await vi.advanceTimersByTimeAsync(30);
+      expect(ready).toEqual([1, 0]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
