@@ -1,11 +1,17 @@
 /** The most recent `size` values of a measured series, with the statistics the write limit reads. */
 export class RecentValues {
   readonly #values: number[] = [];
+  // Read on every queue turn, written once per answer: computed when a value comes in.
+  #min: number | undefined;
+  #median: number | undefined;
   constructor(private readonly size: number) {}
 
   push(value: number): void {
     this.#values.push(value);
     if (this.#values.length > this.size) this.#values.shift();
+    const sorted = [...this.#values].sort((a, b) => a - b);
+    this.#min = sorted[0];
+    this.#median = sorted[Math.floor(sorted.length / 2)];
   }
 
   /** How many values are kept (at most `size`). */
@@ -14,12 +20,10 @@ export class RecentValues {
   }
 
   get min(): number | undefined {
-    return this.#values.length ? Math.min(...this.#values) : undefined;
+    return this.#min;
   }
 
   get median(): number | undefined {
-    if (this.#values.length === 0) return undefined;
-    const sorted = [...this.#values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
+    return this.#median;
   }
 }
