@@ -61,7 +61,7 @@ export class SessionRuntime implements FeatureHost {
     );
     this.cookieFingerprint = createCookieFingerprinter(options.cookieName);
     this.tabs = createTabServices(options.tabs, this.store, this.emitter, this.expiry, () => this.pause());
-    this.tabs.writeLock?.attach(this.queue);
+    this.tabs.attachQueue(this.queue);
     this.onDispose(() => this.tabs.dispose());
   }
 

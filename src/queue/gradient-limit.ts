@@ -104,7 +104,16 @@ export class GradientLimit implements ConcurrencyLimit {
     return Math.min(max, 1 + Math.floor((timeoutShare * this.#lockTimeoutMs) / hold));
   }
 
-  onResponse(sample: WriteSample): void {
+  /**
+   * Another tab's write to the session, answered: its measures (the no-queue latency, the hold) are this tab's
+   * too, since both tabs' writes wait for the same lock; its own limit moves only on its own answers.
+   */
+  learn(sample: WriteSample): void {
+    this.#measure(sample);
+  }
+
+  /** Keeps what a write's answer shows of the round trip and the hold, and the mode they call for. */
+  #measure(sample: WriteSample): { noQueue: number; roundTrip: number; lowered: boolean; latencyMs: number } {
     // Timers are coarse (and a fast server answers within one tick): no time below a millisecond.
     const latencyMs = Math.max(1, sample.latencyMs);
     const { inFlight, lockWaitMs } = sample;
@@ -138,6 +147,12 @@ export class GradientLimit implements ConcurrencyLimit {
       this.#untilProbe--;
     }
     this.#updateMode();
+    return { noQueue, roundTrip, lowered, latencyMs };
+  }
+
+  onResponse(sample: WriteSample): void {
+    const { noQueue, roundTrip, lowered, latencyMs } = this.#measure(sample);
+    const { inFlight } = sample;
     // The no-queue latency is a minimum: a write that did not wait still comes back a little later.
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);
     let target = (inFlight * noQueue) / latency + 1;

@@ -26,4 +26,6 @@ export interface ConcurrencyLimit {
   onResponse(sample: WriteSample): void;
   /** A lock timeout: the write waited for the lock as long as the server allows, and did not run. */
   onLockTimeout(sample: WriteSample): void;
+  /** Another tab's write answered: what it measured of the shared lock, without moving this tab's limit. */
+  learn?(sample: WriteSample): void;
 }

@@ -1,6 +1,6 @@
 import { CoolingPlaces } from './cooling-places.js';
 import { endpointOf } from './endpoint-measures.js';
-import type { ConcurrencyLimit } from './limit-types.js';
+import type { ConcurrencyLimit, WriteSample } from './limit-types.js';
 import { OwnWrites } from './own-writes.js';
 import { pacedWaitMs } from './pacing.js';
 
@@ -57,6 +57,8 @@ export class RequestQueue {
   readonly #cooling = new CoolingPlaces(() => this.pump());
   /** This client's writes at the server. */
   readonly ownWrites = new OwnWrites();
+  /** Told each write's sample, after the limit: the tabs pass it on to the session's other tabs. */
+  onSample: ((sample: WriteSample) => void) | undefined;
 
   /**
    * @param handoffDelay ms to wait, after a write ends while another is still in flight, before its slot takes
@@ -225,12 +227,18 @@ export class RequestQueue {
     }
   }
 
-  /** A write's answer (not a lock timeout), for the limit. */
+  /** A write's answer (not a lock timeout), for the limit and for `onSample`. */
   onAnswer(ticket: QueueTicket, lockWaitMs: number | undefined): void {
     const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, true) : undefined;
     if (!sample) return;
     sample.endpoint = endpointOf(ticket.label.url);
     this.limit.onResponse(sample);
+    this.onSample?.(sample);
+  }
+
+  /** Another tab's write answered (its sample, told over the tabs' channel): the limit learns the lock from it. */
+  learn(sample: WriteSample): void {
+    this.limit.learn?.(sample);
   }
 
   /** A lock timeout, for the limit and for when to send the request again. */

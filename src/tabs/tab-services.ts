@@ -1,5 +1,6 @@
 import type { Emitter } from '../core/events.js';
 import type { NormalizedTabs } from '../core/options.js';
+import type { RequestQueue } from '../queue/request-queue.js';
 import type { ExpiryCoordinator } from '../session/expiry-coordinator.js';
 import type { SessionStore } from '../session/session-store.js';
 import { CrossTabWriteLock } from './cross-tab-write-lock.js';
@@ -8,6 +9,7 @@ import { FlightLock } from './flight-lock.js';
 import { LeaderElection } from './leader-election.js';
 import { type RemoteRotations, watchRemoteRotations } from './remote-rotations.js';
 import { syncSessionAcrossTabs } from './session-sync.js';
+import { shareWriteSamples } from './shared-write-samples.js';
 import { TabChannel } from './tab-channel.js';
 import { channelMutex, webLocksMutex } from './tab-mutex.js';
 import { webLocks } from './web-locks.js';
@@ -22,6 +24,8 @@ export type TabServices = {
   readonly writeLock: CrossTabWriteLock | undefined;
   /** Logins running in other tabs (and announcing this tab's), when the tabs are in sync. */
   readonly rotations: RemoteRotations | undefined;
+  /** Sends the tab's writes through the write lock, and shares what they measure with the other tabs. */
+  attachQueue(queue: RequestQueue): void;
   dispose(): void;
 };
 
@@ -41,16 +45,22 @@ export const createTabServices = (
   const offLeader = leader.onChange((isLeader) => {
     if (emitter.has('tabs:leader')) emitter.emit('tabs:leader', { leader: isLeader, session: store.state });
   });
+  // Without Web Locks there is nothing to share: writes are limited per tab, and take no detour for it.
+  const writeLock =
+    tabs?.writeLock && webLocks() ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout) : undefined;
+  let stopSharing = () => {};
   return {
     channel,
     leader,
-    // Without Web Locks there is nothing to share: writes are limited per tab, and take no detour for it.
-    writeLock:
-      tabs?.writeLock && webLocks()
-        ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout)
-        : undefined,
+    writeLock,
     rotations,
+    attachQueue: (queue) => {
+      if (!writeLock) return;
+      writeLock.attach(queue);
+      if (channel?.connected) stopSharing = shareWriteSamples(channel, queue);
+    },
     dispose: () => {
+      stopSharing();
       rotations?.dispose();
       election?.dispose();
       stopSync();

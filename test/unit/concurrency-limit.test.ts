@@ -163,6 +163,24 @@ describe('the adaptive write limit', () => {
     expect(currents.at(-1)).toBeGreaterThanOrEqual(2);
   });
 
+  test("learns the lock from another tab's answers without moving its own limit", () => {
+    // The other tab's writes met a polling lock: this tab starts serial and paced, before any answer of its own.
+    const polling = createConcurrencyLimit(adaptive);
+    for (const sample of pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5))
+      polling.learn?.(sample);
+    expect(polling.current).toBe(1);
+    expect(polling.holdMs).toBe(30);
+    // The other tab pipelined 6 writes over a long round trip: this tab knows the hold and the round trip, but
+    // its limit moves on its own answers (the first of which jumps toward what covers the round trip, at most
+    // doubling).
+    const far = createConcurrencyLimit(adaptive);
+    for (const sample of pipeline({ rttMs: 200, holdMs: 50, inFlight: 6 }, 10)) far.learn?.(sample);
+    expect(far.current).toBe(2);
+    expect(far.roundTripMs).toBe(201);
+    far.onResponse({ latencyMs: 251, inFlight: 2, lockWaitMs: undefined, gapMs: 50 });
+    expect(far.current).toBe(4);
+  });
+
   test('a lock timeout halves it', () => {
     const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 4 }));
     expect(limit.current).toBe(4);

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createConcurrencyLimit } from '../../src/queue/concurrency-limit.js';
 import { RequestQueue } from '../../src/queue/request-queue.js';
 import { CrossTabWriteLock, holdAcrossTabs } from '../../src/tabs/cross-tab-write-lock.js';
+import { shareWriteSamples } from '../../src/tabs/shared-write-samples.js';
+import { TabChannel } from '../../src/tabs/tab-channel.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
 import { client, login, useMockPhp } from '../helpers/mock-php.js';
 import { sleep } from '../helpers/sleep-and-fingerprint.js';
@@ -265,3 +267,45 @@ describe('tabs of one session against the mock PHP backend', () => {
     expect(late).toEqual([]);
   });
 });
+
+describe('measures shared between tabs', () => {
+  test("a tab that has not written yet learns the lock's hold and round trip from another tab's answers", async () => {
+    const adaptive = { initial: 2, min: 1, max: 8, lockWaitThreshold: 10 };
+    const [a, b] = [0, 1].map(() => {
+      const queue = new RequestQueue(createConcurrencyLimit(adaptive), () => 'open', 0);
+      const channel = new TabChannel('app');
+      return { queue, channel, stop: shareWriteSamples(channel, queue) };
+    }) as [Shared, Shared];
+    try {
+      const signal = new AbortController().signal;
+      const ticket = (n: number) =>
+        ({
+          seq: n,
+          priority: 0,
+          mode: 'write',
+          barrier: false,
+          bypassHold: false,
+          label: { method: 'POST', url: '/x' },
+        }) as const;
+      // Tab a pipelines two writes: the second answers one hold after the first.
+      const first = await a.queue.acquire(ticket(1), signal);
+      const second = await a.queue.acquire(ticket(2), signal);
+      await sleep(30);
+      a.queue.onAnswer(ticket(1), undefined);
+      first();
+      await sleep(20);
+      a.queue.onAnswer(ticket(2), undefined);
+      second();
+      expect(a.queue.limit.holdMs).toBeGreaterThanOrEqual(15);
+      await vi.waitFor(() => expect(b.queue.limit.holdMs).toBe(a.queue.limit.holdMs));
+      expect(b.queue.limit.roundTripMs).toBe(a.queue.limit.roundTripMs);
+    } finally {
+      for (const tab of [a, b]) {
+        tab.stop();
+        tab.channel.close();
+      }
+    }
+  });
+});
+
+type Shared = { queue: RequestQueue; channel: TabChannel; stop: () => void };
