@@ -55,7 +55,7 @@ export class SessionRuntime implements FeatureHost {
       () => this.#nextId - 1,
     );
     this.queue = new RequestQueue(
-      createConcurrencyLimit(options.concurrency),
+      createConcurrencyLimit(options.concurrency, options.lockHandoffDelay),
       (ticket) => (this.#pauses > 0 ? 'hold' : this.expiry.gate(ticket)),
       options.lockHandoffDelay,
     );

@@ -10,7 +10,9 @@ class FixedLimit implements ConcurrencyLimit {
   onLockTimeout(): void {}
 }
 
+/** @param handoffDelay the queue's hand-off delay (`lockHandoffDelay`), which the adaptive limit plans for */
 export const createConcurrencyLimit = (
   concurrency: NormalizedSessionOptions['concurrency'],
+  handoffDelay = 0,
 ): ConcurrencyLimit =>
-  'fixed' in concurrency ? new FixedLimit(concurrency.fixed) : new GradientLimit(concurrency);
+  'fixed' in concurrency ? new FixedLimit(concurrency.fixed) : new GradientLimit(concurrency, handoffDelay);

@@ -47,7 +47,11 @@ export class GradientLimit implements ConcurrencyLimit {
   /** One write at a time pays (see #updateMode). */
   #serial = false;
 
-  constructor(readonly options: AdaptiveConcurrency) {
+  constructor(
+    readonly options: AdaptiveConcurrency,
+    /** The queue's hand-off delay: a place freed while writes are at the server waits it, less the round trip. */
+    readonly handoffDelay = 0,
+  ) {
     this.#limit = Math.min(options.max, Math.max(options.min, options.initial));
     this.#last = this.#byEndpoint.get('');
   }
@@ -162,8 +166,11 @@ export class GradientLimit implements ConcurrencyLimit {
     // no particular order, so one write of a pair may not wait at all). Writes that waited longer than one
     // writer should still bring it down.
     if (hold) {
-      // At least the holder and one waiting: a round trip as short as the lock's hand-over is the serial mode's.
-      const model = Math.max(2, Math.min(2 * inFlight, roundTrip / hold + 1));
+      // A place's cycle is the round trip plus what it waits once freed (the queue's hand-off delay less the
+      // round trip: about as long as a hold when the round trip is a hold or so). At least the holder and one
+      // waiting: a round trip as short as the lock's hand-over is the serial mode's.
+      const freedWait = Math.max(0, this.handoffDelay - (this.roundTripMs ?? 0));
+      const model = Math.max(2, Math.min(2 * inFlight, (roundTrip + freedWait) / hold + 1));
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.

@@ -53,6 +53,16 @@ describe('the adaptive write limit', () => {
     expect(limit.roundTripMs).toBe(51);
   });
 
+  test('with a round trip about one hold long, covers the hand-off delay a freed place waits too', () => {
+    // 20 ms holds, 4 ms hand-overs, a 20 ms round trip: two writes would cover the round trip alone, but a freed
+    // place waits the 30 ms hand-off delay less the round trip before its next write, and the lock would idle.
+    const samples = pipeline({ rttMs: 20, holdMs: 20, handOverMs: 4, inFlight: 2 });
+    const withDelay = createConcurrencyLimit(adaptive, 30);
+    for (const sample of samples) withDelay.onResponse(sample);
+    expect(settle(samples).current).toBe(2);
+    expect(withDelay.current).toBe(3);
+  });
+
   test('answers that come back unevenly (one gap shorter than a hold) do not raise it on a LAN', () => {
     const limit = settle([
       { latencyMs: 103, inFlight: 1, lockWaitMs: undefined },
