@@ -1,4 +1,5 @@
 import type { SessionState } from './session-state.js';
+import type { WriteSample } from './write-sample.js';
 
 /**
  * What tabs tell each other about the session they share. Declared in the ground layer because the tabs and the
@@ -23,16 +24,7 @@ export type TabMessage =
   | { type: 'expiry-handling'; visible: boolean }
   /** The handling tab's `onExpired` gave up: every tab rejects its held requests. */
   | { type: 'expiry-give-up' }
-  /** A write of this tab was answered: what it measured of the session lock (the queue's WriteSample). */
-  | {
-      type: 'write-sample';
-      sample: {
-        latencyMs: number;
-        inFlight: number;
-        lockWaitMs: number | undefined;
-        gapMs?: number | undefined;
-        endpoint?: string | undefined;
-      };
-    }
+  /** A write of this tab was answered: what it measured of the session lock. */
+  | { type: 'write-sample'; sample: WriteSample }
   /** A mutex between the tabs where Web Locks are missing (claim, hold, release). */
   | { type: 'mutex'; name: string; op: 'claim' | 'held' | 'released'; at?: number };

@@ -1,6 +1,7 @@
 import type { AdaptiveConcurrency } from '../core/options.js';
 import { type EndpointMeasures, MeasuresByEndpoint } from './endpoint-measures.js';
 import type { ConcurrencyLimit, WriteSample } from './limit-types.js';
+import { handoffWaitMs } from './pacing.js';
 
 /** The share of the lock-wait timeout the last writer in line may wait. */
 const timeoutShare = 0.5;
@@ -169,7 +170,7 @@ export class GradientLimit implements ConcurrencyLimit {
       // A place's cycle is the round trip plus what it waits once freed (the queue's hand-off delay less the
       // round trip: about as long as a hold when the round trip is a hold or so). At least the holder and one
       // waiting: a round trip as short as the lock's hand-over is the serial mode's.
-      const freedWait = Math.max(0, this.handoffDelay - (this.roundTripMs ?? 0));
+      const freedWait = handoffWaitMs(this.handoffDelay, this.roundTripMs ?? 0);
       const model = Math.max(2, Math.min(2 * inFlight, (roundTrip + freedWait) / hold + 1));
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {

@@ -1,19 +1,9 @@
 // What the queue and a write limit exchange, in a file of its own so that the limits and the queue import it
 // without importing each other.
 
-/** What the client measured for one 'write' attempt. */
-export type WriteSample = {
-  /** From send to answer, ms. */
-  latencyMs: number;
-  /** Writes of this client at the server when it was sent, itself included. */
-  inFlight: number;
-  /** The server's report of its wait for the session lock (`X-Session-Lock-Wait`), when it sends one. */
-  lockWaitMs: number | undefined;
-  /** Time since the previous write's answer, when this one was already at the server then (about one hold). */
-  gapMs?: number | undefined;
-  /** The URL without its query: each script holds the lock its own time. */
-  endpoint?: string | undefined;
-};
+import type { WriteSample } from '../core/write-sample.js';
+
+export type { WriteSample };
 
 /** How many 'write' requests may be in flight. */
 export interface ConcurrencyLimit {

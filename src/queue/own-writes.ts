@@ -36,6 +36,11 @@ export class OwnWrites {
     return this.#atServer;
   }
 
+  /** The writes of every tab of the session at the server: this client's and the other tabs'. */
+  get allTabs(): number {
+    return this.#atServer + this.#foreign;
+  }
+
   /** The other tabs' writes at the server. */
   get foreign(): number {
     return this.#foreign;
@@ -123,7 +128,7 @@ export class OwnWrites {
 
   /** Resolves when the next write of ours (or of another tab) is answered, at once when none is in flight. */
   nextEnd(signal: AbortSignal): Promise<void> {
-    if (this.#atServer === 0 && this.#foreign === 0) return Promise.resolve();
+    if (this.allTabs === 0) return Promise.resolve();
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {

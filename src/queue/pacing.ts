@@ -26,8 +26,12 @@ export const pacedWaitMs = ({
   holdMs: number | undefined;
   ahead: number;
 }): number => {
-  const handoff = handoffDelay - roundTripMs;
-  if (holdMs === undefined || ahead === 0) return Math.max(0, handoff);
+  const handoff = handoffWaitMs(handoffDelay, roundTripMs);
+  if (holdMs === undefined || ahead === 0) return handoff;
   const turnIn = ahead * holdMs - roundTripMs;
-  return Math.max(0, handoff, turnIn - Math.max(paceMarginMs, paceMarginShare * holdMs));
+  return Math.max(handoff, turnIn - Math.max(paceMarginMs, paceMarginShare * holdMs));
 };
+
+/** The least a freed place waits: the hand-off delay less the round trip the next write takes to reach PHP. */
+export const handoffWaitMs = (handoffDelay: number, roundTripMs: number): number =>
+  Math.max(0, handoffDelay - roundTripMs);

@@ -200,7 +200,7 @@ export class RequestQueue {
       if (write) {
         this.#writes--;
         this.ownWrites.ended(ticket.seq);
-        if (this.ownWrites.inFlight + this.ownWrites.foreign > 0) this.#handOff();
+        if (this.ownWrites.allTabs > 0) this.#handOff();
         else this.#cooling.clear();
       }
       if (exclusive) this.#barrier = false;
@@ -221,7 +221,7 @@ export class RequestQueue {
   /** The other tabs' writes at the server are now `count` (told by the tabs' write lock). */
   foreignWrites(count: number): void {
     this.ownWrites.setForeign(count);
-    if (count === 0 && this.ownWrites.inFlight === 0 && this.#cooling.count > 0) {
+    if (this.ownWrites.allTabs === 0 && this.#cooling.count > 0) {
       this.#cooling.clear();
       this.pump();
     }
@@ -253,7 +253,7 @@ export class RequestQueue {
   /** How long a place freed while another write is at the server waits before taking the next write. */
   handoffWaitMs(): number {
     const { roundTripMs = 0, holdMs } = this.limit;
-    const ahead = this.ownWrites.inFlight + this.ownWrites.foreign;
+    const ahead = this.ownWrites.allTabs;
     return pacedWaitMs({ handoffDelay: this.handoffDelay, roundTripMs, holdMs, ahead });
   }
 

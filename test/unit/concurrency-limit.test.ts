@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { createConcurrencyLimit, type WriteSample } from '../../src/queue/concurrency-limit.js';
+import {
+  type ConcurrencyLimit,
+  createConcurrencyLimit,
+  type WriteSample,
+} from '../../src/queue/concurrency-limit.js';
 
 // The write limit from what the client measures. The samples follow one PHP session lock: a write sent alone
 // takes the round trip plus its hold; one that waited behind others takes that much longer; the time between
@@ -32,6 +36,16 @@ const settle = (samples: WriteSample[]) => {
   for (const sample of samples) limit.onResponse(sample);
   return limit;
 };
+
+/** Pairs against a lock that hands over 10 ms after a 20 ms hold on a LAN: one write at a time pays. */
+const pollingPair = pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5);
+
+/** `count` writes sent alone and answered in `latencyMs`; the limit after each. */
+const answeredAlone = (limit: ConcurrencyLimit, latencyMs: number, count: number): number[] =>
+  Array.from({ length: count }, () => {
+    limit.onResponse({ latencyMs, inFlight: 1, lockWaitMs: undefined });
+    return limit.current;
+  });
 
 describe('the adaptive write limit', () => {
   test('settles at 2 on a LAN with 100 ms holds, with and without the lock-wait header', () => {
@@ -149,35 +163,25 @@ describe('the adaptive write limit', () => {
   });
 
   test('stays serial when the lock passes between waiters no faster than a round trip (a polling handler)', () => {
-    const limit = settle(pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5));
+    const limit = settle(pollingPair);
     expect(limit.current).toBe(1);
     // ...and pipelines a pair now and then (not within the next 50 writes) to check again.
-    const seen: number[] = [];
-    for (let index = 0; index < 120; index++) {
-      limit.onResponse({ latencyMs: 22, inFlight: 1, lockWaitMs: undefined });
-      seen.push(limit.current);
-    }
+    const seen = answeredAlone(limit, 22, 120);
     expect(seen.slice(0, 50).every((current) => current === 1)).toBe(true);
     expect(seen).toContain(2);
   });
 
   test('leaves the serial mode as soon as the round trip grows past the lock hand-over, without waiting for a check', () => {
-    const limit = settle(pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5));
+    const limit = settle(pollingPair);
     expect(limit.current).toBe(1);
     // The network slows: a write alone now takes 40 ms more, longer than the 30 ms between two pipelined answers.
-    const currents: number[] = [];
-    for (let index = 0; index < 8; index++) {
-      limit.onResponse({ latencyMs: 62, inFlight: 1, lockWaitMs: undefined });
-      currents.push(limit.current);
-    }
-    expect(currents.at(-1)).toBeGreaterThanOrEqual(2);
+    expect(answeredAlone(limit, 62, 8).at(-1)).toBeGreaterThanOrEqual(2);
   });
 
   test("learns the lock from another tab's answers without moving its own limit", () => {
     // The other tab's writes met a polling lock: this tab starts serial and paced, before any answer of its own.
     const polling = createConcurrencyLimit(adaptive);
-    for (const sample of pipeline({ rttMs: 1, holdMs: 20, handOverMs: 10, inFlight: 2 }, 5))
-      polling.learn?.(sample);
+    for (const sample of pollingPair) polling.learn?.(sample);
     expect(polling.current).toBe(1);
     expect(polling.holdMs).toBe(30);
     // The other tab pipelined 6 writes over a long round trip: this tab knows the hold and the round trip, but

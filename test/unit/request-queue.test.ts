@@ -20,6 +20,17 @@ const take = (queue: RequestQueue, item: QueueTicket, signal: AbortSignal) => {
   return { immediate: typeof granted === 'function', turn: Promise.resolve(granted) };
 };
 
+/** Two writes that go at once, and a third that waits for a place: `started` says whether it went. */
+const pairThenOne = (queue: RequestQueue, signal: AbortSignal) => {
+  const first = take(queue, ticket(), signal);
+  const second = take(queue, ticket(), signal);
+  let went = false;
+  void take(queue, ticket(), signal).turn.then(() => {
+    went = true;
+  });
+  return { first, second, started: () => went };
+};
+
 describe('request queue', () => {
   test('writes beyond the limit wait and start in FIFO order as slots free', async () => {
     const queue = new RequestQueue(createConcurrencyLimit({ fixed: 1 }), () => 'open');
@@ -64,21 +75,16 @@ describe('request queue', () => {
       const limit = { current: 2, onResponse() {}, onLockTimeout() {} };
       const queue = new RequestQueue(limit, () => 'open', 40);
       const signal = new AbortController().signal;
-      const first = take(queue, ticket(), signal);
-      const second = take(queue, ticket(), signal);
-      let started = false;
-      void take(queue, ticket(), signal).turn.then(() => {
-        started = true;
-      });
+      const { first, second, started } = pairThenOne(queue, signal);
       (await first.turn)();
       await vi.advanceTimersByTimeAsync(10);
-      expect(started).toBe(false);
+      expect(started()).toBe(false);
       // The pair showed that one write at a time pays (a lock that polls), and the second write answers: nothing
       // of ours waits for the lock any more, so the delay that kept the lock for it has no one to keep it for.
       limit.current = 1;
       (await second.turn)();
       await vi.advanceTimersByTimeAsync(0);
-      expect(started).toBe(true);
+      expect(started()).toBe(true);
     } finally {
       vi.useRealTimers();
     }
@@ -107,17 +113,12 @@ describe('request queue', () => {
       const limit = { current: 2, roundTripMs: 50, holdMs: 100, onResponse() {}, onLockTimeout() {} };
       const queue = new RequestQueue(limit, () => 'open', 30);
       const signal = new AbortController().signal;
-      const first = take(queue, ticket(), signal);
-      take(queue, ticket(), signal);
-      let started = false;
-      void take(queue, ticket(), signal).turn.then(() => {
-        started = true;
-      });
+      const { first, started } = pairThenOne(queue, signal);
       (await first.turn)();
       await vi.advanceTimersByTimeAsync(30);
-      expect(started).toBe(false);
+      expect(started()).toBe(false);
       await vi.advanceTimersByTimeAsync(10);
-      expect(started).toBe(true);
+      expect(started()).toBe(true);
     } finally {
       vi.useRealTimers();
     }

@@ -1,0 +1,16 @@
+/**
+ * What the client measured for one 'write' attempt. In the ground layer because the write queue's limit reads it
+ * and the tabs pass it to each other (`TabMessage` 'write-sample').
+ */
+export type WriteSample = {
+  /** From send to answer, ms. */
+  latencyMs: number;
+  /** Writes of this client at the server when it was sent, itself included. */
+  inFlight: number;
+  /** The server's report of its wait for the session lock (`X-Session-Lock-Wait`), when it sends one. */
+  lockWaitMs: number | undefined;
+  /** Time since the previous write's answer, when this one was already at the server then (about one hold). */
+  gapMs?: number | undefined;
+  /** The URL without its query: each script holds the lock its own time. */
+  endpoint?: string | undefined;
+};
