@@ -95,8 +95,12 @@ export class GradientLimit implements ConcurrencyLimit {
    */
   #updateMode(): void {
     const noQueue = this.#noQueue.min;
-    const hold = this.#gaps.median;
+    // Of two gaps the lower: one answer stalled at the server (a slow disk, a busy worker) looks like a slow
+    // hand-over, and the serial mode, checked again only every probeEvery answers, would outlast the burst. A
+    // first gap longer than two round trips is more likely such a stall than a poll, and waits for a second.
+    const hold = this.#gaps.lowerMedian;
     if (noQueue === undefined || hold === undefined) return;
+    if (!this.#serial && this.#gaps.count < 2 && hold > 2 * noQueue) return;
     const band = tolerance * noQueue;
     if (this.#serial ? hold < noQueue - band : hold > noQueue + band) this.#serial = !this.#serial;
   }

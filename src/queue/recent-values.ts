@@ -4,6 +4,7 @@ export class RecentValues {
   // Read on every queue turn, written once per answer: computed when a value comes in.
   #min: number | undefined;
   #median: number | undefined;
+  #lowerMedian: number | undefined;
   constructor(private readonly size: number) {}
 
   push(value: number): void {
@@ -12,6 +13,7 @@ export class RecentValues {
     const sorted = [...this.#values].sort((a, b) => a - b);
     this.#min = sorted[0];
     this.#median = sorted[Math.floor(sorted.length / 2)];
+    this.#lowerMedian = sorted[Math.floor((sorted.length - 1) / 2)];
   }
 
   /** How many values are kept (at most `size`). */
@@ -23,7 +25,13 @@ export class RecentValues {
     return this.#min;
   }
 
+  /** The middle value; of an even count, the higher of the two middle ones. */
   get median(): number | undefined {
     return this.#median;
+  }
+
+  /** The middle value; of an even count, the lower of the two middle ones (one high outlier of two does not count). */
+  get lowerMedian(): number | undefined {
+    return this.#lowerMedian;
   }
 }

@@ -171,6 +171,23 @@ describe('the adaptive write limit', () => {
     expect(seen).toContain(2);
   });
 
+  test('one answer stalled at the server in the first pair does not make it serial for the rest of the burst', () => {
+    // 20 ms round trip, 20 ms holds: the first write came back in 43 ms, the second 115 ms later (its worker
+    // stalled), which alone looks like a lock that hands over slower than a round trip.
+    const limit = settle([
+      { latencyMs: 43, inFlight: 2, lockWaitMs: undefined },
+      { latencyMs: 158, inFlight: 2, lockWaitMs: undefined, gapMs: 115 },
+    ]);
+    expect(limit.current).toBe(2);
+    // The next pipelined answers show 21 ms hand-overs: it keeps pipelining, past 2 to cover the round trip.
+    const seen = Array.from({ length: 6 }, () => {
+      limit.onResponse({ latencyMs: 44, inFlight: 2, lockWaitMs: undefined, gapMs: 21 });
+      return limit.current;
+    });
+    expect(seen.every((current) => current >= 2)).toBe(true);
+    expect(seen.at(-1)).toBeGreaterThan(2);
+  });
+
   test('leaves the serial mode as soon as the round trip grows past the lock hand-over, without waiting for a check', () => {
     const limit = settle(pollingPair);
     expect(limit.current).toBe(1);
