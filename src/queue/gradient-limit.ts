@@ -97,7 +97,7 @@ export class GradientLimit implements ConcurrencyLimit {
     const noQueue = this.#noQueue.min;
     // Of two gaps the lower: one answer stalled at the server (a slow disk, a busy worker) looks like a slow
     // hand-over, and the serial mode, checked again only every probeEvery answers, would outlast the burst. A
-    // first gap longer than two round trips is more likely such a stall than a poll, and waits for a second.
+    // first gap longer than two no-queue latencies is more likely such a stall than a poll: it waits for a second.
     const hold = this.#gaps.lowerMedian;
     if (noQueue === undefined || hold === undefined) return;
     if (!this.#serial && this.#gaps.count < 2 && hold > 2 * noQueue) return;

@@ -30,7 +30,7 @@ export class RecentValues {
     return this.#median;
   }
 
-  /** The middle value; of an even count, the lower of the two middle ones (one high outlier of two does not count). */
+  /** The middle value; of an even count, the lower of the two middle ones (of two, a high outlier does not count). */
   get lowerMedian(): number | undefined {
     return this.#lowerMedian;
   }
