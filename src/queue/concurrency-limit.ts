@@ -4,15 +4,22 @@ import type { ConcurrencyLimit } from './limit-types.js';
 
 export type { ConcurrencyLimit, WriteSample } from './limit-types.js';
 
-class FixedLimit implements ConcurrencyLimit {
-  constructor(readonly current: number) {}
-  onResponse(): void {}
-  onLockTimeout(): void {}
-}
+/** The adaptive limit's default: a lock wait the helper reports below this many ms is noise. */
+const lockWaitThreshold = 10;
 
-/** @param handoffDelay the queue's hand-off delay (`lockHandoffDelay`), which the adaptive limit plans for */
+/**
+ * @param handoffDelay the queue's hand-off delay (`lockHandoffDelay`), which the adaptive limit plans for
+ *
+ * A fixed limit is the adaptive one held at its count: it measures the round trip and the hold all the same, so
+ * that its freed places are paced and wait only the hand-off delay less the round trip, not the whole delay.
+ */
 export const createConcurrencyLimit = (
   concurrency: NormalizedSessionOptions['concurrency'],
   handoffDelay = 0,
 ): ConcurrencyLimit =>
-  'fixed' in concurrency ? new FixedLimit(concurrency.fixed) : new GradientLimit(concurrency, handoffDelay);
+  'fixed' in concurrency
+    ? new GradientLimit(
+        { initial: concurrency.fixed, min: concurrency.fixed, max: concurrency.fixed, lockWaitThreshold },
+        handoffDelay,
+      )
+    : new GradientLimit(concurrency, handoffDelay);

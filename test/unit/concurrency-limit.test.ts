@@ -212,6 +212,19 @@ describe('the adaptive write limit', () => {
     expect(far.current).toBe(4);
   });
 
+  test('a fixed limit keeps its count whatever it measures, and measures the round trip and the hold for the pacing', () => {
+    const fixed = createConcurrencyLimit({ fixed: 3 }, 30);
+    for (const sample of pipeline({ rttMs: 50, holdMs: 20, inFlight: 3 })) fixed.onResponse(sample);
+    expect(fixed.current).toBe(3);
+    expect(fixed.roundTripMs).toBe(51);
+    expect(fixed.holdMs).toBe(20);
+    // Neither a polling lock (the adaptive limit's serial mode) nor a lock timeout moves it.
+    const polling = createConcurrencyLimit({ fixed: 3 }, 30);
+    for (const sample of pollingPair) polling.onResponse(sample);
+    polling.onLockTimeout({ latencyMs: 420, inFlight: 3, lockWaitMs: 400 });
+    expect(polling.current).toBe(3);
+  });
+
   test('a lock timeout halves it', () => {
     const limit = settle(pipeline({ rttMs: 50, holdMs: 20, inFlight: 4 }));
     expect(limit.current).toBe(4);
