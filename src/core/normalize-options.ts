@@ -4,6 +4,9 @@ import { checkOptionNames } from './option-names.js';
 import type { NormalizedSessionOptions, SessionOptions } from './options.js';
 import { sessionValueChecks } from './session-options-schema.js';
 
+/** `concurrency.lockWaitThreshold`'s default, ms: a lock wait the helper reports below it is noise. */
+export const defaultLockWaitThreshold = 10;
+
 /**
  * Validates the session options; throws one SessionOptionsError naming the first bad option. The names and the
  * features are checked in every build; the values in development only (see option-checks.ts).
@@ -44,7 +47,7 @@ export const normalizeSessionOptions = (
           initial: adaptive.initial ?? 2,
           min: adaptive.min ?? 1,
           max: adaptive.max ?? 8,
-          lockWaitThreshold: adaptive.lockWaitThreshold ?? 10,
+          lockWaitThreshold: adaptive.lockWaitThreshold ?? defaultLockWaitThreshold,
         };
   if ('min' in normalizedConcurrency && normalizedConcurrency.min > normalizedConcurrency.max) {
     throw new SessionOptionsError(

@@ -1,11 +1,9 @@
+import { defaultLockWaitThreshold as lockWaitThreshold } from '../core/normalize-options.js';
 import type { NormalizedSessionOptions } from '../core/options.js';
 import { GradientLimit } from './gradient-limit.js';
 import type { ConcurrencyLimit } from './limit-types.js';
 
 export type { ConcurrencyLimit, WriteSample } from './limit-types.js';
-
-/** The adaptive limit's default: a lock wait the helper reports below this many ms is noise. */
-const lockWaitThreshold = 10;
 
 /**
  * @param handoffDelay the queue's hand-off delay (`lockHandoffDelay`), which the adaptive limit plans for

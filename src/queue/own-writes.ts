@@ -31,11 +31,6 @@ export class OwnWrites {
   /** Lock timeouts met while another write of ours was at the server (seq → true), until read. */
   readonly #causedByUs = new Set<number>();
 
-  /** This client's writes at the server. */
-  get inFlight(): number {
-    return this.#atServer;
-  }
-
   /** The writes of every tab of the session at the server: this client's and the other tabs'. */
   get allTabs(): number {
     return this.#atServer + this.#foreign;
