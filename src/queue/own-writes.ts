@@ -51,6 +51,14 @@ export class OwnWrites {
     this.#wake();
   }
 
+  /**
+   * Another tab's write was answered now (its sample came over the tabs' channel): the next answer of ours that
+   * was at the server meanwhile waited behind it, so the hold is the time since this one, not since our last.
+   */
+  foreignAnswered(): void {
+    this.#lastAnswerAt = now();
+  }
+
   /** The write `seq` has its queue turn but waits for the tabs' write lock before it is sent. */
   turn(seq: number): void {
     this.#sent.set(seq, { at: now(), atServer: false, inFlight: 0, endedBefore: 0, foreignEndedBefore: 0 });

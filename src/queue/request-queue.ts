@@ -238,6 +238,7 @@ export class RequestQueue {
 
   /** Another tab's write answered (its sample, told over the tabs' channel): the limit learns the lock from it. */
   learn(sample: WriteSample): void {
+    this.ownWrites.foreignAnswered();
     this.limit.learn?.(sample);
   }
 

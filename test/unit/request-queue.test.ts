@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { createConcurrencyLimit } from '../../src/queue/concurrency-limit.js';
 import { CoolingPlaces } from '../../src/queue/cooling-places.js';
+import type { WriteSample } from '../../src/queue/limit-types.js';
 import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
 
 let seq = 0;
@@ -312,6 +313,41 @@ describe('places waiting after a write ended', () => {
       expect(ready).toEqual([1, 0]);
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe("the queue's write samples", () => {
+  test("a write answered after another tab's measures its hold from that tab's answer, not from this tab's last", async () => {
+    // Two tabs take turns at the lock: between two answers of this tab, another tab's write held it. The time
+    // since this tab's last answer is two holds; read as one, it looks like a lock slow to hand over.
+    const samples: WriteSample[] = [];
+    const limit = {
+      current: 2,
+      onResponse: (sample: WriteSample) => samples.push(sample),
+      onLockTimeout() {},
+    };
+    const queue = new RequestQueue(limit, () => 'open');
+    const signal = new AbortController().signal;
+    const clock = vi.spyOn(performance, 'now');
+    try {
+      clock.mockReturnValue(1000);
+      const first = ticket();
+      const second = ticket();
+      const releaseFirst = await take(queue, first, signal).turn;
+      const releaseSecond = await take(queue, second, signal).turn;
+      clock.mockReturnValue(1020);
+      queue.onAnswer(first, undefined);
+      releaseFirst();
+      // The other tab's write, at the server meanwhile, is answered 20 ms later (its sample comes over the channel).
+      clock.mockReturnValue(1040);
+      queue.learn({ latencyMs: 40, inFlight: 2, lockWaitMs: undefined, gapMs: 20 });
+      clock.mockReturnValue(1060);
+      queue.onAnswer(second, undefined);
+      releaseSecond();
+      expect(samples.map((sample) => sample.gapMs)).toEqual([undefined, 20]);
+    } finally {
+      clock.mockRestore();
     }
   });
 });
