@@ -11,6 +11,12 @@ const blockedOf = (response) => {
   return Number.isFinite(value) ? value : 0;
 };
 
+/** When the write took the session lock (epoch ms, the bench scripts' header), or undefined. */
+const lockedAtOf = (response) => {
+  const value = Number.parseFloat(response.headers.get('x-bench-locked-at') ?? '');
+  return Number.isFinite(value) ? value : undefined;
+};
+
 /** `fixed-K`: the client with `concurrency: K`; undefined for any other strategy. */
 const fixedConcurrency = (strategy) => {
   const match = /^fixed-(\d+)$/.exec(strategy);
@@ -21,12 +27,15 @@ const fixedConcurrency = (strategy) => {
 export const nodeRow = async (modules, server, { strategy, n, holdMs, rttMs }) => {
   const { createSessionClient, createCookieJarFetch, ky } = modules;
   const stats = { lockTimeouts: 0, blockedMs: 0 };
+  const lockTimes = [];
   // The wire: half the RTT before the request reaches the server, half after the answer leaves it.
   const wire = async (request) => {
     if (rttMs) await sleep(rttMs / 2);
     const response = await fetch(request);
     if (response.status === 423) stats.lockTimeouts++;
     stats.blockedMs += blockedOf(response);
+    const lockedAt = lockedAtOf(response);
+    if (lockedAt !== undefined) lockTimes.push(lockedAt);
     if (rttMs) await sleep(rttMs / 2);
     return response;
   };
@@ -35,17 +44,18 @@ export const nodeRow = async (modules, server, { strategy, n, holdMs, rttMs }) =
   await jarFetch(`${server.url}/whoami.php`);
   stats.lockTimeouts = 0;
   stats.blockedMs = 0;
+  lockTimes.length = 0;
   const url = `${server.url}/bench.php?hold=${holdMs}`;
   let send;
   const timeline = [];
   const concurrency = fixedConcurrency(strategy);
+  const t0 = performance.now();
   if (strategy === 'client' || concurrency) {
     const client = createSessionClient({
       pageOrigin: server.origin,
       fetch: jarFetch,
       ...(concurrency ? { concurrency } : {}),
     });
-    const t0 = performance.now();
     for (const name of ['request:start', 'lock:retry', 'request:end']) {
       client.on(name, (event) =>
         timeline.push({
@@ -80,6 +90,10 @@ export const nodeRow = async (modules, server, { strategy, n, holdMs, rttMs }) =
   );
   const makespanMs = Math.round(performance.now() - started);
   const failed = results.filter((r) => r.status === 'rejected').length;
+  // When each write took the lock, on the timeline's clock: the idle lock between two writes shows there.
+  const origin = performance.timeOrigin + t0;
+  for (const at of lockTimes) timeline.push({ at: Math.round(at - origin), name: 'lock' });
+  timeline.sort((a, b) => a.at - b.at);
   return { row: { makespanMs, failed, ...stats, blockedMs: Math.round(stats.blockedMs) }, timeline };
 };
 
@@ -96,7 +110,7 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
     await pages[0].evaluate((url) => fetch(url).then((r) => r.text()), `${site.url}/whoami.php`);
     const setup = ({ strategy, concurrency, rttMs, url }) => {
       const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-      const stats = { lockTimeouts: 0, blockedMs: 0, starts: [] };
+      const stats = { lockTimeouts: 0, blockedMs: 0, timeline: [] };
       const wire = async (input, init) => {
         if (rttMs) await sleep(rttMs / 2);
         const response = await fetch(input, init);
@@ -105,6 +119,8 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
           response.headers.get('x-bench-blocked-ms') ?? response.headers.get('x-session-lock-wait') ?? '',
         );
         if (Number.isFinite(blocked)) stats.blockedMs += blocked;
+        const lockedAt = Number.parseFloat(response.headers.get('x-bench-locked-at') ?? '');
+        if (Number.isFinite(lockedAt)) stats.timeline.push({ at: lockedAt, name: 'lock' });
         if (rttMs) await sleep(rttMs / 2);
         return response;
       };
@@ -116,6 +132,11 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
               tabs: {},
               ...(concurrency ? { concurrency } : {}),
             });
+      for (const name of ['request:start', 'lock:retry', 'request:end']) {
+        client?.on(name, (event) =>
+          stats.timeline.push({ at: Date.now(), name, id: event.request.id, limit: client.stats?.limit }),
+        );
+      }
       window.bench = {
         stats,
         run: async (count) => {
@@ -143,14 +164,25 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
       pages.map((page, index) => page.evaluate((count) => window.bench.run(count), shares[index])),
     );
     const stats = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.stats)));
+    // One timeline for the tabs, from the first tab's start (the pages and PHP share the machine's clock).
+    const started = Math.min(...runs.map((r) => r.started));
+    const timeline = stats
+      .flatMap(({ timeline }, tab) =>
+        timeline.map((entry) => ({
+          ...entry,
+          at: Math.round(entry.at - started),
+          ...(entry.name === 'lock' ? {} : { tab }),
+        })),
+      )
+      .sort((a, b) => a.at - b.at);
     return {
       row: {
-        makespanMs: Math.max(...runs.map((r) => r.ended)) - Math.min(...runs.map((r) => r.started)),
+        makespanMs: Math.max(...runs.map((r) => r.ended)) - started,
         failed: runs.reduce((sum, r) => sum + r.failed, 0),
         lockTimeouts: stats.reduce((sum, s) => sum + s.lockTimeouts, 0),
         blockedMs: Math.round(stats.reduce((sum, s) => sum + s.blockedMs, 0)),
       },
-      timeline: [],
+      timeline,
     };
   } finally {
     await context.close();

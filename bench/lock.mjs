@@ -12,7 +12,8 @@
 //   helper        test/php-app with the helper: files handler with a lock-wait timeout, X-Session-Lock-Wait sent
 //   plain         test/php-app/plain: the same handler, no helper (423 + Retry-After: 1 on a lock timeout only)
 //   redis-2pools  the plain app on two php-fpm pools behind one nginx upstream, sessions in redis-server with
-//                 phpredis locking (lock_wait_time 20 ms)
+//                 phpredis locking (lock_wait_time 20 ms, its default)
+//   redis-2pools-2ms  the same with lock_wait_time 2 ms (not in --full: a setting the user chooses)
 // tabs: 2 rows run in Chromium (tabs of one profile, the cross-tab write lock), each tab sending half the writes.
 //
 // Per row: makespanMs (first request made to last settled), makespanRatio = makespan / (N x H), failed (requests
@@ -20,6 +21,8 @@
 // of the server-measured time a worker spent before session_start() returned: X-Bench-Blocked-Ms). The rounds of
 // one configuration run one after the other, each strategy in turn, so that a burst of load on the machine falls
 // on all of them; the tables give ranges over the rounds. The load average at the start and end is printed.
+// --json also writes `timelines`: per row, when each write took the lock ('lock', from X-Bench-Locked-At) and, for
+// the client, its request events with the limit then (and the tab, in tab rows), ms from the row's start.
 // The client and the servers are TypeScript: bundled on the fly with esbuild into a temp file.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +55,7 @@ const serverOptions = {
   helper: { handler: 'timeout', app: 'helper', workers: 64 },
   plain: { handler: 'timeout', app: 'plain', workers: 64 },
   'redis-2pools': { handler: 'redis', app: 'plain', pools: 2, workers: 32 },
+  'redis-2pools-2ms': { handler: 'redis', app: 'plain', pools: 2, workers: 32, redisLockPollMs: 2 },
 };
 const load = () =>
   loadavg()
@@ -129,7 +133,7 @@ const main = async () => {
                       rows.push(full);
                       if (timeline.length)
                         timelines[
-                          `${server}/${lockTimeoutMs}/${strategy}/n=${n}/h=${holdMs}/rtt=${rttMs}/${round}`
+                          `${server}/${lockTimeoutMs}/tabs=${tabs}/${strategy}/n=${n}/h=${holdMs}/rtt=${rttMs}/${round}`
                         ] = timeline;
                       console.error(
                         `${server} T=${lockTimeoutMs} tabs=${tabs} ${strategy} n=${n} h=${holdMs} rtt=${rttMs}: ` +
