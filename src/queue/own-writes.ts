@@ -47,7 +47,7 @@ export class OwnWrites {
     this.#foreign = count;
     if (ended <= 0) return;
     this.#foreignEnded += ended;
-    // Not an answer for the hold's measure: this tab learns of it late, by the other tab and the Web Lock.
+    // Not the answer's time for the hold's measure: the Web Lock tells it late (its sample told it: foreignAnswered).
     this.#wake();
   }
 
