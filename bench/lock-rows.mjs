@@ -17,6 +17,9 @@ const lockedAtOf = (response) => {
   return Number.isFinite(value) ? value : undefined;
 };
 
+/** The client's events the timelines keep. */
+const timelineEvents = ['request:start', 'lock:retry', 'request:end'];
+
 /** `fixed-K`: the client with `concurrency: K`; undefined for any other strategy. */
 const fixedConcurrency = (strategy) => {
   const match = /^fixed-(\d+)$/.exec(strategy);
@@ -56,7 +59,7 @@ export const nodeRow = async (modules, server, { strategy, n, holdMs, rttMs }) =
       fetch: jarFetch,
       ...(concurrency ? { concurrency } : {}),
     });
-    for (const name of ['request:start', 'lock:retry', 'request:end']) {
+    for (const name of timelineEvents) {
       client.on(name, (event) =>
         timeline.push({
           at: Math.round(performance.now() - t0),
@@ -108,7 +111,8 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
       pages.push(page);
     }
     await pages[0].evaluate((url) => fetch(url).then((r) => r.text()), `${site.url}/whoami.php`);
-    const setup = ({ strategy, concurrency, rttMs, url }) => {
+    // Runs in the page: it sees only its argument, not this module.
+    const setup = ({ strategy, concurrency, rttMs, url, events }) => {
       const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
       const stats = { lockTimeouts: 0, blockedMs: 0, timeline: [] };
       const wire = async (input, init) => {
@@ -132,7 +136,7 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
               tabs: {},
               ...(concurrency ? { concurrency } : {}),
             });
-      for (const name of ['request:start', 'lock:retry', 'request:end']) {
+      for (const name of events) {
         client?.on(name, (event) =>
           stats.timeline.push({ at: Date.now(), name, id: event.request.id, limit: client.stats?.limit }),
         );
@@ -158,7 +162,8 @@ export const tabsRow = async (browser, site, { strategy, n, holdMs, rttMs, tabs 
     };
     const url = `${site.url}/bench.php?hold=${holdMs}`;
     const concurrency = fixedConcurrency(strategy);
-    for (const page of pages) await page.evaluate(setup, { strategy, concurrency, rttMs, url });
+    for (const page of pages)
+      await page.evaluate(setup, { strategy, concurrency, rttMs, url, events: timelineEvents });
     const shares = pages.map((_, index) => Math.floor(n / tabs) + (index < n % tabs ? 1 : 0));
     const runs = await Promise.all(
       pages.map((page, index) => page.evaluate((count) => window.bench.run(count), shares[index])),

@@ -47,7 +47,7 @@ export class OwnWrites {
     this.#foreign = count;
     if (ended <= 0) return;
     this.#foreignEnded += ended;
-    // Not the answer's time for the hold's measure: the Web Lock tells it late (its sample told it: foreignAnswered).
+    // The hold's measure takes the answer's time from the tab's sample (foreignAnswered); the Web Lock tells it late.
     this.#wake();
   }
 

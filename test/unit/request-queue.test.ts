@@ -1,7 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
-import { createConcurrencyLimit } from '../../src/queue/concurrency-limit.js';
+import { createConcurrencyLimit, type WriteSample } from '../../src/queue/concurrency-limit.js';
 import { CoolingPlaces } from '../../src/queue/cooling-places.js';
-import type { WriteSample } from '../../src/queue/limit-types.js';
 import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
 
 let seq = 0;
