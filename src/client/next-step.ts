@@ -7,6 +7,13 @@ import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 
 /**
+ * How often a request is sent again because its answer met an id rotated while it was out. Each time needs a new
+ * rotation (a login) during the replay; the bound keeps a server that rotates and deletes the id on every request
+ * from sending one request round forever.
+ */
+const maxStaleReplays = 3;
+
+/**
  * What to do after a response the transport did not accept: send the request again after a delay (a lock
  * timeout, for any method since the script did not run; a replay once the app resumed the session; a fresh CSRF
  * token), deliver the response as it is (`undefined`), or reject with a typed error.
@@ -60,9 +67,10 @@ export const nextStep = async (
     runtime.store.expire(snapshot(record));
   }
 
-  if (state.verdict === 'stale-expired' && !state.staleReplayed) {
-    // Sent with the id from before a rotation: the server did not know it any more. Send it again as it is.
-    state.staleReplayed = true;
+  if (state.verdict === 'stale-expired' && state.staleReplays < maxStaleReplays) {
+    // Sent with the id from before a rotation: the server did not know it any more. Send it again as it is, with
+    // the newest id; again if another login rotated it while the replay was out (two logins in a row).
+    state.staleReplays++;
     record.replayed = true;
     return 0;
   }

@@ -20,7 +20,8 @@ export type RequestState = {
   /** The session epoch when the last attempt was sent. */
   sentEpoch: number;
   verdict: ResponseVerdict;
-  staleReplayed: boolean;
+  /** Times sent again because its answer met an id rotated while it was out (see next-step.ts). */
+  staleReplays: number;
   expiryReplayed: boolean;
   /** The CSRF token the last attempt carried. */
   csrfSent?: string | undefined;

@@ -106,7 +106,7 @@ export const sendRequest = (
     sentEpoch: runtime.store.epoch,
     verdict: 'ok',
     origin,
-    staleReplayed: false,
+    staleReplays: 0,
     expiryReplayed: false,
     endsSession,
   };

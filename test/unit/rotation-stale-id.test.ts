@@ -40,4 +40,34 @@ describe('a request sent with the id from before a rotation', () => {
       php.log.filter((entry) => entry.path === '/api/slow-private').map((entry) => entry.status),
     ).toEqual([401, 200]);
   });
+
+  test('meets a second rotation while it is sent again, and is sent again with the newest id', async () => {
+    const session = client({ concurrency: 4 });
+    const events = recordEvents(session);
+    await session.get('/api/whoami');
+    const firstLogin = logins.arm();
+    const first = session.post('/api/gated-login');
+    await firstLogin.reached;
+    const onServer = privates.arm();
+    const write = session.post('/api/slow-private').json();
+    await onServer.reached;
+    firstLogin.open();
+    await first;
+    // A second login rotates the id again before the write's replay, sent with the first login's id, has its answer.
+    const secondLogin = logins.arm();
+    const second = session.post('/api/gated-login');
+    await secondLogin.reached;
+    const replayOnServer = privates.arm();
+    onServer.open();
+    await replayOnServer.reached;
+    secondLogin.open();
+    await second;
+    replayOnServer.open();
+    await expect(write).resolves.toEqual({ saved: true });
+    expect(events).toEqual(['session:start', 'session:rotate', 'session:rotate']);
+    expect(session.session.status).toBe('active');
+    expect(
+      php.log.filter((entry) => entry.path === '/api/slow-private').map((entry) => entry.status),
+    ).toEqual([401, 401, 200]);
+  });
 });
