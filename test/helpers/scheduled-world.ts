@@ -40,6 +40,13 @@ export type World = {
    * session cookie, and its answer never reaches this browser's cookie jar.
    */
   readonly elsewhere: (url: string) => Promise<Response>;
+  /**
+   * Answers that replaced a login's session cookie: an expired (401) answer with a Set-Cookie, to a request sent
+   * before a login's answer and answered after it. PHP in strict mode gives a request with the login's old id a
+   * new id of its own, which logs the user out (docs/protocol.md, "Requests with the old id during a login"); the
+   * helper leaves the cookie alone on such AJAX answers, so with it this stays 0.
+   */
+  readonly clobbers: number;
   install(): void;
   uninstall(): void;
   /** Runs the scheduler and fake time until `done` settles; 'hung' when nothing is left to run or time runs out. */
@@ -73,6 +80,9 @@ export const createWorld = (s: fc.Scheduler, php: Pick<PhpServer, 'handle'>, see
     }
   }
 
+  /** Logins whose answer stored a session cookie, and answers that replaced one (see World.clobbers). */
+  let loginCookies = 0;
+  let clobbers = 0;
   const abortError = (signal: AbortSignal) => signal.reason ?? new DOMException('aborted', 'AbortError');
   const send = async (input: RequestInfo | URL, init: RequestInit | undefined, keepCookies: boolean) => {
     const first = new Request(typeof input === 'string' ? new URL(input, worldOrigin) : input, init);
@@ -81,6 +91,7 @@ export const createWorld = (s: fc.Scheduler, php: Pick<PhpServer, 'handle'>, see
     const label = `${first.method} ${new URL(first.url).pathname}`;
     await s.schedule(Promise.resolve(), `send ${label}`);
     if (signal?.aborted) throw abortError(signal);
+    const loginsBefore = loginCookies;
     const request = new Request(first.url, { method: first.method, headers: first.headers, body });
     const cookie = init?.credentials === 'omit' ? '' : jar.header(new URL(first.url).pathname);
     if (cookie) request.headers.set('Cookie', cookie);
@@ -88,7 +99,12 @@ export const createWorld = (s: fc.Scheduler, php: Pick<PhpServer, 'handle'>, see
     await s.schedule(Promise.resolve(), `answer ${label} ${response.status}`);
     // The browser drops the answer of an aborted fetch, Set-Cookie included.
     if (signal?.aborted) throw abortError(signal);
-    if (keepCookies) for (const setCookie of response.headers.getSetCookie()) jar.store(setCookie);
+    const setCookies = keepCookies ? response.headers.getSetCookie() : [];
+    for (const setCookie of setCookies) jar.store(setCookie);
+    if (setCookies.length > 0) {
+      if (response.ok && label === 'POST /api/login') loginCookies++;
+      else if (response.status === 401 && loginCookies > loginsBefore) clobbers++;
+    }
     return response;
   };
   const fetch = (input: RequestInfo | URL, init?: RequestInit) => send(input, init, true);
@@ -123,6 +139,9 @@ export const createWorld = (s: fc.Scheduler, php: Pick<PhpServer, 'handle'>, see
   return {
     jar,
     locks,
+    get clobbers() {
+      return clobbers;
+    },
     fetch,
     elsewhere,
     install: () => {
