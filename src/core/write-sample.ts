@@ -13,4 +13,11 @@ export type WriteSample = {
   gapMs?: number | undefined;
   /** The URL without its query: each script holds the lock its own time. */
   endpoint?: string | undefined;
+  /**
+   * Against a lock that polls: the spacing in force when it was sent (see ConcurrencyLimit.spacingMs), when
+   * another write of ours was at the server then (so that the spacing, not an answer, let it go).
+   */
+  spacedMs?: number | undefined;
+  /** How long after the write before it this one was sent, when that one was still at the server, ms. */
+  afterMs?: number | undefined;
 };

@@ -1,4 +1,5 @@
 import { RecentValues } from './recent-values.js';
+import { WriteSpacing } from './write-spacing.js';
 
 /** Writes answered without waiting for the lock, kept to know the no-queue latency. */
 const baseWindow = 5;
@@ -13,6 +14,8 @@ export class EndpointMeasures {
   readonly gaps = new RecentValues(holdWindow);
   /** Writes that showed the no-queue latency: sent alone, reported by the server, or as fast in a pipeline. */
   confirmations = 0;
+  /** Against a lock that polls: how far apart the writes go. */
+  readonly spacing = new WriteSpacing();
 }
 
 /** The URL a write went to, without its query: scripts are told apart, not their parameters. */

@@ -15,6 +15,13 @@ const smoothing = 0.25;
  * looks for a lock that now passes faster, and each one costs a poll of a polling lock.
  */
 const probeEvery = 100;
+/**
+ * Hand-overs to a waiter this much slower than the fastest show a lock that polls: its waiter takes it a part of
+ * a poll after it frees, where a lock that blocks wakes its waiter at once.
+ */
+const pollSpreadMs = 5;
+const pollSpreadShare = 0.06;
+const bunchedShare = 0.6;
 
 /**
  * The write limit, chosen from what the client measures, as TCP Vegas and the Gradient limits of Netflix's
@@ -33,6 +40,10 @@ const probeEvery = 100;
  * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the typical pipelined hand-over
  * is no faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
  *
+ * A lock that polls (phpredis) also makes a waiter lose part of a poll at every hand-over: against it, in one
+ * tab, the writes are spaced instead, each sent about a hold after the one before it, to reach PHP just after
+ * that one freed the lock (see WriteSpacing); the limit is then what that spacing needs over a round trip.
+ *
  * Whatever the target, the last writer in line must not come near the lock-wait timeout: (limit - 1) x hold
  * stays under half of it, the timeout learnt from lock timeouts (the server's lock-wait report on the 423, else
  * how long the 423 took less the round trip). A lock timeout halves the limit.
@@ -47,6 +58,10 @@ export class GradientLimit implements ConcurrencyLimit {
   #untilProbe = probeEvery;
   /** One write at a time pays (see #updateMode). */
   #serial = false;
+  /** The writes may be spaced (see spacingMs): one tab's queue sends them itself. */
+  #spacing = true;
+  /** How much later than its spacing the next write goes (see WriteSpacing), ms. */
+  #pause = 0;
 
   constructor(
     readonly options: AdaptiveConcurrency,
@@ -68,6 +83,13 @@ export class GradientLimit implements ConcurrencyLimit {
   get current(): number {
     const { min } = this.options;
     if (this.#serial) return this.#untilProbe > 0 ? min : Math.max(min, Math.min(2, this.options.max));
+    const spacing = this.spacingMs;
+    if (spacing !== undefined) {
+      // Enough writes to send one every spacing while each goes there and back (at least 2: one at the
+      // server, the next on its way).
+      const cycle = this.#noQueue.min ?? spacing;
+      return Math.max(min, Math.min(this.#cap(), Math.max(2, Math.ceil(cycle / spacing))));
+    }
     const limit = Math.max(min, Math.min(this.#cap(), Math.floor(this.#limit)));
     // One no-queue latency may be a cold first request (a new connection, a TLS handshake): the limit goes past 2
     // on it only once a second write has come back as fast (2 keep the lock busy meanwhile, and show it).
@@ -84,6 +106,34 @@ export class GradientLimit implements ConcurrencyLimit {
   /** The shortest time between two pipelined answers: a hold the lock's writers take at least. */
   get holdMs(): number | undefined {
     return this.#gaps.min;
+  }
+
+  get spacingMs(): number | undefined {
+    return this.#serial || !this.#spacing ? undefined : this.#last.spacing.ms;
+  }
+
+  takeSpacingPause(): number {
+    const pause = this.#pause;
+    this.#pause = 0;
+    return pause;
+  }
+
+  /** The writes wait for the tabs' write lock: another tab's writes go between, so they are not spaced here. */
+  withoutSpacing(): void {
+    this.#spacing = false;
+  }
+
+  /**
+   * Whether the lock polls: hand-overs to a waiter that was at the server when the lock freed take more or less
+   * long from one to the next (the rest of a poll), where a lock that blocks hands over in the same short time.
+   */
+  #polls(): boolean {
+    const gaps = this.#gaps;
+    if (gaps.count < 3) return false;
+    const typical = gaps.lowerMedian!;
+    // A gap far shorter than a hold is two answers that came together (the one before was held up on its way).
+    const fastest = gaps.lowest(bunchedShare * typical)!;
+    return typical - fastest > Math.max(pollSpreadMs, pollSpreadShare * fastest);
   }
 
   /**
@@ -149,18 +199,23 @@ export class GradientLimit implements ConcurrencyLimit {
       // A write that came back faster shows the first no-queue latency was a cold request, not noise.
       lowered = known !== undefined && noQueue < known;
     }
-    if (gapMs !== undefined) {
+    // A spaced write's gap is the spacing, not a hold.
+    if (gapMs !== undefined && sample.spacedMs === undefined) {
       this.#gaps.push(gapMs);
       this.#untilProbe = probeEvery;
     } else if (this.#untilProbe > 0 && this.#serial) {
       this.#untilProbe--;
     }
     this.#updateMode();
+    if (this.#polls()) this.#last.spacing.start(this.#gaps.min!);
     return { noQueue, roundTrip, lowered, latencyMs };
   }
 
   onResponse(sample: WriteSample): void {
     const { noQueue, roundTrip, lowered, latencyMs } = this.#measure(sample);
+    const { spacedMs, afterMs } = sample;
+    const pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs, afterMs });
+    this.#pause = Math.max(this.#pause, pause);
     const { inFlight } = sample;
     // The no-queue latency is a minimum: a write that did not wait still comes back a little later.
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);
@@ -192,5 +247,6 @@ export class GradientLimit implements ConcurrencyLimit {
     const waited = lockWaitMs ?? latencyMs - (this.roundTripMs ?? 0);
     if (waited > 0) this.#lockTimeoutMs = Math.max(this.#lockTimeoutMs ?? 0, waited);
     this.#limit = Math.max(this.options.min, Math.min(this.#limit, this.#cap()) / 2);
+    this.#last.spacing.lockTimeout();
   }
 }

@@ -18,4 +18,13 @@ export interface ConcurrencyLimit {
   onLockTimeout(sample: WriteSample): void;
   /** Another tab's write answered: what it measured of the shared lock, without moving this tab's limit. */
   learn?(sample: WriteSample): void;
+  /**
+   * Against a lock that polls: how long after a write is sent the next may go, ms, so that each reaches PHP just
+   * after the one before it freed the lock. Undefined against a lock that hands over at once.
+   */
+  readonly spacingMs?: number | undefined;
+  /** How much later than the spacing the next write should go, ms, once (a spaced write waited for a poll). */
+  takeSpacingPause?(): number;
+  /** Writes are not spaced by this tab's queue (they wait for the tabs' write lock). */
+  withoutSpacing?(): void;
 }

@@ -2,6 +2,8 @@ import type { WriteSample } from './limit-types.js';
 
 type Sent = {
   at: number;
+  /** See WriteSample.spacedMs. */
+  spacedMs?: number | undefined;
   /** Sent to the server; false while it waits for the tabs' write lock after its queue turn. */
   atServer: boolean;
   inFlight: number;
@@ -25,6 +27,8 @@ export class OwnWrites {
   #ended = 0;
   #onEnd: Array<() => void> = [];
   #lastAnswerAt = Number.NEGATIVE_INFINITY;
+  /** When the write answered last was sent. */
+  #lastAnsweredSentAt = Number.NEGATIVE_INFINITY;
   /** The other tabs' writes at the server, and how many of them were answered so far. */
   #foreign = 0;
   #foreignEnded = 0;
@@ -65,11 +69,12 @@ export class OwnWrites {
   }
 
   /** The write `seq` goes to the server now (again, for a write that waited for the tabs' write lock). */
-  sent(seq: number): void {
+  sent(seq: number, spacedMs?: number): void {
     const known = this.#sent.get(seq);
     if (!known?.atServer) this.#atServer++;
     this.#sent.set(seq, {
       at: now(),
+      spacedMs,
       atServer: true,
       inFlight: this.#atServer + this.#foreign,
       endedBefore: this.#ended,
@@ -93,8 +98,15 @@ export class OwnWrites {
     // Sent before the previous answer came: it was at the server while that one held the lock, so the time
     // between the two answers is about one hold.
     const gapMs = ran && sent.at < this.#lastAnswerAt ? time - this.#lastAnswerAt : undefined;
-    if (ran) this.#lastAnswerAt = time;
-    return { latencyMs: time - sent.at, inFlight: sent.inFlight, lockWaitMs, gapMs };
+    // And it went this long after the write that held the lock before it.
+    const after = sent.at - this.#lastAnsweredSentAt;
+    const afterMs = gapMs !== undefined && after > 0 ? after : undefined;
+    if (ran) {
+      this.#lastAnswerAt = time;
+      this.#lastAnsweredSentAt = sent.at;
+    }
+    const { spacedMs, inFlight } = sent;
+    return { latencyMs: time - sent.at, inFlight, lockWaitMs, gapMs, spacedMs, afterMs };
   }
 
   /** The write `seq` met a lock timeout: remembers whether another write of ours held the lock meanwhile. */

@@ -3,6 +3,7 @@ import { endpointOf } from './endpoint-measures.js';
 import type { ConcurrencyLimit, WriteSample } from './limit-types.js';
 import { OwnWrites } from './own-writes.js';
 import { pacedWaitMs } from './pacing.js';
+import { SpacingGate } from './spacing-gate.js';
 
 /**
  * How the session lets a request go: `'open'` as usual, `'hold'` until the expiry is decided, `'lane'` alone (while
@@ -57,6 +58,8 @@ export class RequestQueue {
   readonly #cooling = new CoolingPlaces(() => this.pump());
   /** This client's writes at the server. */
   readonly ownWrites = new OwnWrites();
+  /** Against a lock that polls, in one tab: the writes are spaced. */
+  readonly #spacing = new SpacingGate(() => this.pump());
   /** Told each write's sample, after the limit: the tabs pass it on to the session's other tabs. */
   onSample: ((sample: WriteSample) => void) | undefined;
 
@@ -175,7 +178,9 @@ export class RequestQueue {
     if (gate === 'hold') return false;
     if (gate === 'lane' || ticket.barrier || alone) return this.#running === 0;
     if (ticket.mode === 'read') return true;
-    return this.#writes + this.#cooling.count < this.limit.current;
+    if (this.#writes + this.#cooling.count >= this.limit.current) return false;
+    // With no write of ours at the server the lock is free: the next goes at once.
+    return this.#writes === 0 || !this.#spacing.holds(this.limit.spacingMs);
   }
 
   #start(ticket: QueueTicket, alone = false): () => void {
@@ -185,7 +190,7 @@ export class RequestQueue {
     if (write) {
       this.#writes++;
       if (this.#throughTabs) this.ownWrites.turn(ticket.seq);
-      else this.ownWrites.sent(ticket.seq);
+      else this.ownWrites.sent(ticket.seq, this.#spacing.sent(this.limit.spacingMs, this.#writes > 1));
     }
     if (exclusive) this.#barrier = true;
     // For the tabs' write lock: a login, or a write of the lane, is not handed over while it runs.
@@ -200,8 +205,9 @@ export class RequestQueue {
       if (write) {
         this.#writes--;
         this.ownWrites.ended(ticket.seq);
-        if (this.ownWrites.allTabs > 0) this.#handOff();
-        else this.#cooling.clear();
+        // Spaced writes need no hand-off wait: each goes its spacing after the one before it.
+        if (this.ownWrites.allTabs === 0) this.#cooling.clear();
+        else if (this.#throughTabs || this.limit.spacingMs === undefined) this.#handOff();
       }
       if (exclusive) this.#barrier = false;
       this.pump();
@@ -216,6 +222,7 @@ export class RequestQueue {
   /** From now on writes wait for the tabs' write lock after their turn, and sending() says when they go. */
   writesWaitForTabs(): void {
     this.#throughTabs = true;
+    this.limit.withoutSpacing?.();
   }
 
   /** The other tabs' writes at the server are now `count` (told by the tabs' write lock). */
@@ -233,6 +240,7 @@ export class RequestQueue {
     if (!sample) return;
     sample.endpoint = endpointOf(ticket.label.url);
     this.limit.onResponse(sample);
+    this.#spacing.pause(this.limit.takeSpacingPause?.() ?? 0);
     this.onSample?.(sample);
   }
 

@@ -1,0 +1,150 @@
+import { describe, expect, test, vi } from 'vitest';
+import {
+  type ConcurrencyLimit,
+  createConcurrencyLimit,
+  type WriteSample,
+} from '../../src/queue/concurrency-limit.js';
+import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
+import { WriteSpacing } from '../../src/queue/write-spacing.js';
+
+// Against a lock that polls (phpredis tries every lock_wait_time), a waiter takes the freed lock a part of a
+// poll late, where a write that reaches PHP just after it freed takes it at once: the writes are spaced.
+
+const adaptive = { initial: 2, min: 1, max: 8, lockWaitThreshold: 10 };
+
+/** Pipelined answers 20 ms holds apart, each hand-over `handOvers[i]` ms late (a round trip of 40 ms). */
+const pipelined = (handOvers: number[]): WriteSample[] => [
+  { latencyMs: 61, inFlight: 1, lockWaitMs: undefined },
+  ...handOvers.map((handOver) => ({
+    latencyMs: 80,
+    inFlight: 2,
+    lockWaitMs: undefined,
+    gapMs: 20 + handOver,
+  })),
+];
+
+const measured = (samples: WriteSample[], limit = createConcurrencyLimit(adaptive)) => {
+  for (const sample of samples) limit.onResponse(sample);
+  return limit;
+};
+
+describe('writes against a lock that polls', () => {
+  test('are spaced about a hold apart when hand-overs vary by part of a poll, not when the lock blocks', () => {
+    const polling = measured(pipelined([14, 3, 12, 9, 15]));
+    expect(polling.spacingMs).toBeGreaterThanOrEqual(20);
+    expect(polling.spacingMs).toBeLessThan(27);
+    // Enough writes in flight to send one every spacing while each goes there and back.
+    expect(polling.current).toBe(3);
+    expect(measured(pipelined([1, 1, 2, 1, 1])).spacingMs).toBeUndefined();
+    expect(measured(pipelined([10, 10, 10, 10, 10])).spacingMs).toBeUndefined();
+  });
+
+  test('are not spaced by a tab whose writes wait for the tabs’ write lock', () => {
+    const limit = createConcurrencyLimit(adaptive);
+    limit.withoutSpacing?.();
+    expect(measured(pipelined([14, 3, 12, 9, 15]), limit).spacingMs).toBeUndefined();
+  });
+});
+
+describe('the spacing, found by trial', () => {
+  const answered = (spacing: WriteSpacing, spacedMs: number, waitedMs = 0) =>
+    spacing.answered({ latencyMs: 41 + waitedMs, noQueueMs: 41, spacedMs, afterMs: spacedMs });
+
+  test('goes down by a growing step while writes sent with it do not wait', () => {
+    const spacing = new WriteSpacing();
+    spacing.start(30);
+    const steps: number[] = [];
+    for (let index = 0; index < 4; index++) {
+      const before = spacing.ms!;
+      answered(spacing, before);
+      steps.push(before - spacing.ms!);
+    }
+    expect(steps).toEqual([1, 2, 2, 2]);
+  });
+
+  test('goes back above where a write came too early, stays a little above it, and creeps down', () => {
+    const spacing = new WriteSpacing();
+    spacing.start(30);
+    while (spacing.ms! > 24) answered(spacing, spacing.ms!);
+    const early = spacing.ms!;
+    expect(answered(spacing, early, 15)).toBe(15);
+    expect(spacing.ms).toBe(early + 3);
+    answered(spacing, spacing.ms!);
+    answered(spacing, spacing.ms!);
+    answered(spacing, spacing.ms!);
+    expect(spacing.ms).toBeGreaterThan(early + 1);
+    expect(spacing.ms).toBeLessThanOrEqual(early + 2);
+  });
+
+  test('is not moved by writes sent with an older spacing, nor by a wait behind a write that waited', () => {
+    const spacing = new WriteSpacing();
+    spacing.start(30);
+    const at = spacing.ms!;
+    // A write sent 40 ms after the one before it (an answer let it go) shows nothing of a spacing of 30.
+    answered(spacing, at + 10);
+    expect(spacing.ms).toBe(at);
+    // A wait of a write sent closer than the spacing in force was already answered for.
+    answered(spacing, at - 5, 15);
+    expect(spacing.ms).toBe(at);
+    // The next write waited too: the one before it freed the lock late.
+    expect(answered(spacing, at, 12)).toBe(12);
+    expect(spacing.ms).toBe(at);
+  });
+
+  test('never reaches a round trip, and doubles on a lock timeout', () => {
+    const spacing = new WriteSpacing();
+    spacing.start(60);
+    answered(spacing, spacing.ms!);
+    expect(spacing.ms).toBeLessThan(41);
+    const before = spacing.ms!;
+    spacing.lockTimeout();
+    expect(spacing.ms).toBe(2 * before);
+  });
+});
+
+describe('the queue with spaced writes', () => {
+  let seq = 0;
+  const ticket = (): QueueTicket => ({
+    seq: ++seq,
+    priority: 0,
+    mode: 'write',
+    barrier: false,
+    bypassHold: false,
+    label: { method: 'POST', url: 'http://localhost/x' },
+  });
+  const spaced = (spacingMs: number): ConcurrencyLimit => ({
+    current: 4,
+    spacingMs,
+    onResponse: () => {},
+    onLockTimeout: () => {},
+  });
+
+  test('sends each write a spacing after the one before it while that one is at the server, and at once when none is', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    try {
+      const queue = new RequestQueue(spaced(50), () => 'open');
+      const signal = new AbortController().signal;
+      const went: number[] = [];
+      const releases: Array<() => void> = [];
+      for (let index = 0; index < 3; index++) {
+        void Promise.resolve(queue.acquire(ticket(), signal)).then((release) => {
+          went.push(index);
+          releases.push(release);
+        });
+      }
+      await vi.advanceTimersByTimeAsync(0);
+      expect(went).toEqual([0]);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(went).toEqual([0]);
+      await vi.advanceTimersByTimeAsync(2);
+      expect(went).toEqual([0, 1]);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(went).toEqual([0, 1, 2]);
+      for (const release of releases) release();
+      // Nothing of ours at the server: the lock is free, the next write goes at once.
+      expect(typeof queue.acquire(ticket(), signal)).toBe('function');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
