@@ -16,11 +16,11 @@ const rows = [
   // apps that pass them (28.6 KB before, when every app bundled them), and a production build leaves the checks
   // of option values out (1.0 KB): 25.3 KB, with the checks of option names and `features` (0.9 KB), kept in every
   // build so that a misspelt or moved option is refused there too. The tabs are 3.8 KB of it, kept on by default
-  // for correctness across tabs.
+  // for correctness across tabs. 25.8 KB became 26.4 KB with the spacing of writes against a lock that polls.
   {
     name: 'session-fetch: createSessionClient + one GET',
     entry: 'size/session-fetch-get.js',
-    budget: 26,
+    budget: 27,
     target: 15,
   },
   {
@@ -31,17 +31,18 @@ const rows = [
   {
     name: 'session-fetch: the same + overlay',
     entry: 'size/session-fetch-overlay-get.js',
-    budget: 38,
+    budget: 39,
     target: 24,
   },
   // The script-tag build grew from 24.9 KB to 30.3 KB with the expiry across tabs, the measured write limit with
   // its hand-over between tabs, the pacing of writes and the option-name suggestions; to 31.1 KB with the
   // features passed in (the feature host, the messages for the options that moved, the features' own checks);
-  // 31.2 KB with the names the feature functions keep for the message refusing one passed uncalled.
+  // 31.2 KB with the names the feature functions keep for the message refusing one passed uncalled; 32.3 KB with
+  // the spacing of writes against a lock that polls.
   {
     name: 'script tag: session-fetch.global.js',
     file: 'dist/session-fetch.global.js',
-    budget: 32,
+    budget: 33,
     target: 20,
   },
   // A debug tool, loaded on demand: a row per attempt, the findings' marks and badge, the narrow layout.

@@ -18,6 +18,4 @@ export type WriteSample = {
    * another write of ours was at the server then (so that the spacing, not an answer, let it go).
    */
   spacedMs?: number | undefined;
-  /** How long after the write before it this one was sent, when that one was still at the server, ms. */
-  afterMs?: number | undefined;
 };

@@ -213,8 +213,7 @@ export class GradientLimit implements ConcurrencyLimit {
 
   onResponse(sample: WriteSample): void {
     const { noQueue, roundTrip, lowered, latencyMs } = this.#measure(sample);
-    const { spacedMs, afterMs } = sample;
-    const pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs, afterMs });
+    const pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs: sample.spacedMs });
     this.#pause = Math.max(this.#pause, pause);
     const { inFlight } = sample;
     // The no-queue latency is a minimum: a write that did not wait still comes back a little later.

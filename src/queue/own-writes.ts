@@ -27,8 +27,6 @@ export class OwnWrites {
   #ended = 0;
   #onEnd: Array<() => void> = [];
   #lastAnswerAt = Number.NEGATIVE_INFINITY;
-  /** When the write answered last was sent. */
-  #lastAnsweredSentAt = Number.NEGATIVE_INFINITY;
   /** The other tabs' writes at the server, and how many of them were answered so far. */
   #foreign = 0;
   #foreignEnded = 0;
@@ -98,15 +96,9 @@ export class OwnWrites {
     // Sent before the previous answer came: it was at the server while that one held the lock, so the time
     // between the two answers is about one hold.
     const gapMs = ran && sent.at < this.#lastAnswerAt ? time - this.#lastAnswerAt : undefined;
-    // And it went this long after the write that held the lock before it.
-    const after = sent.at - this.#lastAnsweredSentAt;
-    const afterMs = gapMs !== undefined && after > 0 ? after : undefined;
-    if (ran) {
-      this.#lastAnswerAt = time;
-      this.#lastAnsweredSentAt = sent.at;
-    }
+    if (ran) this.#lastAnswerAt = time;
     const { spacedMs, inFlight } = sent;
-    return { latencyMs: time - sent.at, inFlight, lockWaitMs, gapMs, spacedMs, afterMs };
+    return { latencyMs: time - sent.at, inFlight, lockWaitMs, gapMs, spacedMs };
   }
 
   /** The write `seq` met a lock timeout: remembers whether another write of ours held the lock meanwhile. */

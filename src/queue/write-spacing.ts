@@ -1,5 +1,3 @@
-import { RecentValues } from './recent-values.js';
-
 /** A write that came back this much slower than the no-queue latency waited at the server. */
 const waitMs = 5;
 const waitShare = 0.1;
@@ -22,8 +20,6 @@ export type SpacedAnswer = {
   noQueueMs: number;
   /** The spacing it was sent with, or the time since the write before it when that was longer or shorter. */
   spacedMs: number | undefined;
-  /** How long after the write that held the lock before it this one was sent (see WriteSample.afterMs). */
-  afterMs: number | undefined;
 };
 
 /**
@@ -47,22 +43,17 @@ export class WriteSpacing {
   #step = 1;
   #edge: number | undefined;
   #lastWaited = false;
-  /** Send-to-send times of writes that did not wait at the server: each at least a hold. */
-  readonly #clearAfter = new RecentValues(5);
 
-  /** The lock polls: writes are spaced from now on, starting a little above `holdMs` (or a time known to do). */
+  /** The lock polls: writes are spaced from now on, starting a little above `holdMs`. */
   start(holdMs: number): void {
-    if (this.ms !== undefined) return;
-    const clear = this.#clearAfter.min;
-    this.ms = Math.min(clear ?? holdMs, holdMs + marginMs + marginShare * holdMs);
+    this.ms ??= holdMs + marginMs + marginShare * holdMs;
   }
 
   /** A write's answer: moves the spacing; returns how much later than its spacing the next write should go. */
-  answered({ latencyMs, noQueueMs, spacedMs, afterMs }: SpacedAnswer): number {
+  answered({ latencyMs, noQueueMs, spacedMs }: SpacedAnswer): number {
     const waited = latencyMs - noQueueMs > Math.max(waitMs, waitShare * noQueueMs);
     const afterWait = this.#lastWaited;
     this.#lastWaited = waited;
-    if (!waited && afterMs !== undefined) this.#clearAfter.push(afterMs);
     const spacing = this.ms;
     if (spacing === undefined) return 0;
     if (spacedMs !== undefined) {

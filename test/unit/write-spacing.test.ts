@@ -48,7 +48,7 @@ describe('writes against a lock that polls', () => {
 
 describe('the spacing, found by trial', () => {
   const answered = (spacing: WriteSpacing, spacedMs: number, waitedMs = 0) =>
-    spacing.answered({ latencyMs: 41 + waitedMs, noQueueMs: 41, spacedMs, afterMs: spacedMs });
+    spacing.answered({ latencyMs: 41 + waitedMs, noQueueMs: 41, spacedMs });
 
   test('goes down by a growing step while writes sent with it do not wait', () => {
     const spacing = new WriteSpacing();
