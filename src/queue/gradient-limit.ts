@@ -40,8 +40,8 @@ const bunchedShare = 0.6;
  * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the typical pipelined hand-over
  * is no faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
  *
- * A lock that polls (phpredis) also makes a waiter lose part of a poll at every hand-over: against it, in one
- * tab, the writes are spaced instead, each sent about a hold after the one before it, to reach PHP just after
+ * A lock that polls (phpredis) also makes a waiter lose part of a poll at every hand-over: against it, while no
+ * other tab writes, the writes are spaced instead, each sent about a hold after the one before it, to reach PHP just after
  * that one freed the lock (see WriteSpacing); the limit is then what that spacing needs over a round trip.
  *
  * Whatever the target, the last writer in line must not come near the lock-wait timeout: (limit - 1) x hold
@@ -58,8 +58,6 @@ export class GradientLimit implements ConcurrencyLimit {
   #untilProbe = probeEvery;
   /** One write at a time pays (see #updateMode). */
   #serial = false;
-  /** The writes may be spaced (see spacingMs): one tab's queue sends them itself. */
-  #spacing = true;
   /** How much later than its spacing the next write goes (see WriteSpacing), ms. */
   #pause = 0;
 
@@ -109,18 +107,13 @@ export class GradientLimit implements ConcurrencyLimit {
   }
 
   get spacingMs(): number | undefined {
-    return this.#serial || !this.#spacing ? undefined : this.#last.spacing.ms;
+    return this.#serial ? undefined : this.#last.spacing.ms;
   }
 
   takeSpacingPause(): number {
     const pause = this.#pause;
     this.#pause = 0;
     return pause;
-  }
-
-  /** The writes wait for the tabs' write lock: another tab's writes go between, so they are not spaced here. */
-  withoutSpacing(): void {
-    this.#spacing = false;
   }
 
   /**

@@ -25,6 +25,4 @@ export interface ConcurrencyLimit {
   readonly spacingMs?: number | undefined;
   /** How much later than the spacing the next write should go, ms, once (a spaced write waited for a poll). */
   takeSpacingPause?(): number;
-  /** Writes are not spaced by this tab's queue (they wait for the tabs' write lock). */
-  withoutSpacing?(): void;
 }

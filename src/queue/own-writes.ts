@@ -81,8 +81,8 @@ export class OwnWrites {
   }
 
   /** The write `seq`, known by its turn, goes to the server now. */
-  sending(seq: number): void {
-    if (this.#sent.has(seq)) this.sent(seq);
+  sending(seq: number, spacedMs?: number): void {
+    if (this.#sent.has(seq)) this.sent(seq, spacedMs);
   }
 
   /**

@@ -180,7 +180,12 @@ export class RequestQueue {
     if (ticket.mode === 'read') return true;
     if (this.#writes + this.#cooling.count >= this.limit.current) return false;
     // With no write of ours at the server the lock is free: the next goes at once.
-    return this.#writes === 0 || !this.#spacing.holds(this.limit.spacingMs);
+    return this.#writes === 0 || !this.#spacing.holds(this.#spacingMs());
+  }
+
+  /** The spacing of writes against a lock that polls, while no other tab's write is at the server. */
+  #spacingMs(): number | undefined {
+    return this.ownWrites.foreign > 0 ? undefined : this.limit.spacingMs;
   }
 
   #start(ticket: QueueTicket, alone = false): () => void {
@@ -190,7 +195,7 @@ export class RequestQueue {
     if (write) {
       this.#writes++;
       if (this.#throughTabs) this.ownWrites.turn(ticket.seq);
-      else this.ownWrites.sent(ticket.seq, this.#spacing.sent(this.limit.spacingMs, this.#writes > 1));
+      else this.ownWrites.sent(ticket.seq, this.#spacing.sent(this.#spacingMs(), this.#writes > 1));
     }
     if (exclusive) this.#barrier = true;
     // For the tabs' write lock: a login, or a write of the lane, is not handed over while it runs.
@@ -207,7 +212,7 @@ export class RequestQueue {
         this.ownWrites.ended(ticket.seq);
         // Spaced writes need no hand-off wait: each goes its spacing after the one before it.
         if (this.ownWrites.allTabs === 0) this.#cooling.clear();
-        else if (this.#throughTabs || this.limit.spacingMs === undefined) this.#handOff();
+        else if (this.#spacingMs() === undefined) this.#handOff();
       }
       if (exclusive) this.#barrier = false;
       this.pump();
@@ -216,13 +221,13 @@ export class RequestQueue {
 
   /** A write of ticket `seq` goes to the server only now (it waited for the tabs' write lock after its turn). */
   sending(seq: number): void {
-    this.ownWrites.sending(seq);
+    const follows = this.ownWrites.allTabs > 0;
+    this.ownWrites.sending(seq, this.#spacing.sent(this.#spacingMs(), follows));
   }
 
   /** From now on writes wait for the tabs' write lock after their turn, and sending() says when they go. */
   writesWaitForTabs(): void {
     this.#throughTabs = true;
-    this.limit.withoutSpacing?.();
   }
 
   /** The other tabs' writes at the server are now `count` (told by the tabs' write lock). */

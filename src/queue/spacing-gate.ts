@@ -5,8 +5,9 @@ const now = () => performance.now();
  * than the spacing after the one before it, while that one is at the server.
  */
 export class SpacingGate {
-  #until = 0;
   #lastSentAt = 0;
+  /** Added to the spacing before the next write (see pause()). */
+  #extra = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** @param onReady called when a write held by the spacing may go */
@@ -15,7 +16,7 @@ export class SpacingGate {
   /** Whether a write must wait for the spacing now (`spacing` undefined: writes are not spaced). */
   holds(spacing: number | undefined): boolean {
     if (spacing === undefined) return false;
-    const wait = this.#until - now();
+    const wait = this.#lastSentAt + spacing + this.#extra - now();
     if (wait <= 0) return false;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
@@ -32,14 +33,13 @@ export class SpacingGate {
     const at = now();
     const interval = at - this.#lastSentAt;
     this.#lastSentAt = at;
-    if (spacing === undefined) return undefined;
-    this.#until = at + spacing;
-    if (!follows) return undefined;
+    this.#extra = 0;
+    if (spacing === undefined || !follows) return undefined;
     return Math.abs(interval - spacing) <= Math.max(2, 0.1 * spacing) ? spacing : interval;
   }
 
   /** The next write goes `ms` later than the spacing says (a write waited at the server: see WriteSpacing). */
   pause(ms: number): void {
-    this.#until += ms;
+    this.#extra += ms;
   }
 }

@@ -38,12 +38,6 @@ describe('writes against a lock that polls', () => {
     expect(measured(pipelined([1, 1, 2, 1, 1])).spacingMs).toBeUndefined();
     expect(measured(pipelined([10, 10, 10, 10, 10])).spacingMs).toBeUndefined();
   });
-
-  test('are not spaced by a tab whose writes wait for the tabs’ write lock', () => {
-    const limit = createConcurrencyLimit(adaptive);
-    limit.withoutSpacing?.();
-    expect(measured(pipelined([14, 3, 12, 9, 15]), limit).spacingMs).toBeUndefined();
-  });
 });
 
 describe('the spacing, found by trial', () => {
@@ -143,6 +137,28 @@ describe('the queue with spaced writes', () => {
       for (const release of releases) release();
       // Nothing of ours at the server: the lock is free, the next write goes at once.
       expect(typeof queue.acquire(ticket(), signal)).toBe('function');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("is not spaced while another tab's write is at the server (the other tab's writes go between)", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    try {
+      const queue = new RequestQueue(spaced(50), () => 'open');
+      const signal = new AbortController().signal;
+      queue.foreignWrites(1);
+      expect(typeof queue.acquire(ticket(), signal)).toBe('function');
+      expect(typeof queue.acquire(ticket(), signal)).toBe('function');
+      queue.foreignWrites(0);
+      let third = false;
+      void Promise.resolve(queue.acquire(ticket(), signal)).then(() => {
+        third = true;
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(third).toBe(false);
+      await vi.advanceTimersByTimeAsync(51);
+      expect(third).toBe(true);
     } finally {
       vi.useRealTimers();
     }
