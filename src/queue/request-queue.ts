@@ -58,7 +58,7 @@ export class RequestQueue {
   readonly #cooling = new CoolingPlaces(() => this.pump());
   /** This client's writes at the server. */
   readonly ownWrites = new OwnWrites();
-  /** Against a lock that polls, in one tab: the writes are spaced. */
+  /** Against a lock that polls, while no other tab writes: the writes are spaced. */
   readonly #spacing = new SpacingGate(() => this.pump());
   /** Told each write's sample, after the limit: the tabs pass it on to the session's other tabs. */
   onSample: ((sample: WriteSample) => void) | undefined;

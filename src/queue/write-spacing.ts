@@ -33,9 +33,10 @@ export type SpacedAnswer = {
  *
  * The answer comes a round trip after the send, when other writes went with a spacing already moved: a wait
  * moves the spacing only if the write was sent with the spacing now in force (or a longer one), a write that
- * did not wait only if it was sent with this spacing. A write that waited behind one that
- * waited itself says nothing of the spacing (the lock was freed late); it only makes the next send wait
- * out what it waited, which puts the schedule back in step.
+ * did not wait only if the spacing held it back (one sent sooner may have overtaken the write before it: PHP
+ * hands its lock out in no order). A write that waited behind one that waited itself says nothing of the
+ * spacing (the lock was freed late); it only makes the next send wait out what it waited, which puts the
+ * schedule back in step.
  */
 export class WriteSpacing {
   /** ms between two sends; undefined until the lock is seen to poll. */
