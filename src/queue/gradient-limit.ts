@@ -41,8 +41,9 @@ const bunchedShare = 0.6;
  * is no faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
  *
  * A lock that polls (phpredis) also makes a waiter lose part of a poll at every hand-over: against it, while no
- * other tab writes, the writes are spaced instead, each sent about a hold after the one before it, to reach PHP just after
- * that one freed the lock (see WriteSpacing); the limit is then what that spacing needs over a round trip.
+ * other tab writes, the writes are spaced instead, each sent about a hold after the one before it, to reach PHP
+ * just after that one freed the lock (see WriteSpacing); the limit is then what that spacing needs over a round
+ * trip.
  *
  * Whatever the target, the last writer in line must not come near the lock-wait timeout: (limit - 1) x hold
  * stays under half of it, the timeout learnt from lock timeouts (the server's lock-wait report on the 423, else
@@ -200,14 +201,15 @@ export class GradientLimit implements ConcurrencyLimit {
       this.#untilProbe--;
     }
     this.#updateMode();
-    if (this.#polls()) this.#last.spacing.start(this.#gaps.min!);
+    // Once the lock is seen to poll, the endpoint's writes are spaced for good: no need to look again.
+    if (this.#last.spacing.ms === undefined && this.#polls()) this.#last.spacing.start(this.#gaps.min!);
     return { noQueue, roundTrip, lowered, latencyMs };
   }
 
   onResponse(sample: WriteSample): void {
     const { noQueue, roundTrip, lowered, latencyMs } = this.#measure(sample);
-    const pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs: sample.spacedMs });
-    this.#pause = Math.max(this.#pause, pause);
+    // Taken by the queue right after this answer (takeSpacingPause).
+    this.#pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs: sample.spacedMs });
     const { inFlight } = sample;
     // The no-queue latency is a minimum: a write that did not wait still comes back a little later.
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);

@@ -2,17 +2,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { createConcurrencyLimit, type WriteSample } from '../../src/queue/concurrency-limit.js';
 import { CoolingPlaces } from '../../src/queue/cooling-places.js';
 import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
-
-let seq = 0;
-const ticket = (overrides: Partial<QueueTicket> = {}): QueueTicket => ({
-  seq: ++seq,
-  priority: 0,
-  mode: 'write',
-  barrier: false,
-  bypassHold: false,
-  label: { method: 'POST', url: 'http://localhost/x' },
-  ...overrides,
-});
+import { queueTicket as ticket } from '../helpers/queue-ticket.js';
 
 /** A turn as the tests read it: whether it was granted at once, and the promise of its release function. */
 const take = (queue: RequestQueue, item: QueueTicket, signal: AbortSignal) => {

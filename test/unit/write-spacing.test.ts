@@ -4,8 +4,9 @@ import {
   createConcurrencyLimit,
   type WriteSample,
 } from '../../src/queue/concurrency-limit.js';
-import { type QueueTicket, RequestQueue } from '../../src/queue/request-queue.js';
+import { RequestQueue } from '../../src/queue/request-queue.js';
 import { WriteSpacing } from '../../src/queue/write-spacing.js';
+import { queueTicket as ticket } from '../helpers/queue-ticket.js';
 
 // Against a lock that polls (phpredis tries every lock_wait_time), a waiter takes the freed lock a part of a
 // poll late, where a write that reaches PHP just after it freed takes it at once: the writes are spaced.
@@ -97,15 +98,6 @@ describe('the spacing, found by trial', () => {
 });
 
 describe('the queue with spaced writes', () => {
-  let seq = 0;
-  const ticket = (): QueueTicket => ({
-    seq: ++seq,
-    priority: 0,
-    mode: 'write',
-    barrier: false,
-    bypassHold: false,
-    label: { method: 'POST', url: 'http://localhost/x' },
-  });
   const spaced = (spacingMs: number): ConcurrencyLimit => ({
     current: 4,
     spacingMs,
