@@ -56,8 +56,11 @@ export const createSessionTransport =
           continue;
         }
         state.sentEpoch = store.epoch;
-        // A login tells the other tabs, which hold their requests until its new id is known.
-        rotated = record.rotatesSession ? runtime.tabs.rotations?.announce() : undefined;
+        // A login tells the other tabs, which hold their requests until its new id is known, and goes once those
+        // they already sent with the id it replaces are answered.
+        const rotations = record.rotatesSession ? runtime.tabs.rotations : undefined;
+        rotated = rotations?.announce();
+        if (rotations) await rotations.othersAnswered(signal);
         record.attempts++;
         if (emitter.has('request:start')) emitter.emit('request:start', requestEvent(runtime, record));
         const fault = runtime.faults.length > 0 ? runtime.faults.shift() : undefined;

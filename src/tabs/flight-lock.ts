@@ -1,9 +1,10 @@
 import { sleep } from '../utils/sleep.js';
 
 /**
- * Tells the tab that is about to run `onExpired` when no other tab still has a request on the wire with the dead
- * session id (their answers could otherwise land a strict-mode Set-Cookie after the login). Each tab holds a shared
- * Web Lock while it has session requests in flight; the handling tab asks for it exclusively once.
+ * Tells the tab that is about to run `onExpired`, or to send a login, when no other tab still has a request on the
+ * wire with the id the login replaces (their answers could otherwise land a strict-mode Set-Cookie after the
+ * login's). Each tab holds a shared Web Lock while it has session requests in flight; the waiting tab asks for it
+ * exclusively once.
  */
 export class FlightLock {
   #pending: AbortController | undefined;

@@ -39,15 +39,18 @@ export const createTabServices = (
   const name = tabs?.name ?? 'session-fetch';
   const channel = tabs?.sync ? new TabChannel(name) : undefined;
   const stopSync = channel ? syncSessionAcrossTabs(channel, store, emitter, expiry) : () => {};
-  const rotations = channel?.connected ? watchRemoteRotations(channel, pause) : undefined;
-  const election = channel?.connected ? electOneHandler(channel, name, expiry) : undefined;
+  const locks = webLocks();
+  // Which tabs have session requests on the wire: the login prompt and a login wait for the others' answers.
+  const flight = channel?.connected && locks ? new FlightLock(locks, `${name}:flight`) : undefined;
+  const rotations = channel?.connected ? watchRemoteRotations(channel, pause, flight) : undefined;
+  const election = channel?.connected ? electOneHandler(channel, name, expiry, flight) : undefined;
   const leader = new LeaderElection(`${name}:leader`);
   const offLeader = leader.onChange((isLeader) => {
     if (emitter.has('tabs:leader')) emitter.emit('tabs:leader', { leader: isLeader, session: store.state });
   });
   // Without Web Locks there is nothing to share: writes are limited per tab, and take no detour for it.
   const writeLock =
-    tabs?.writeLock && webLocks() ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout) : undefined;
+    tabs?.writeLock && locks ? new CrossTabWriteLock(`${name}:write`, tabs.writeLockTimeout) : undefined;
   let stopSharing = () => {};
   return {
     channel,
@@ -72,10 +75,14 @@ export const createTabServices = (
 };
 
 /** One onExpired for every tab of the session: Web Locks where present, else the channel's own mutex. */
-const electOneHandler = (channel: TabChannel, name: string, expiry: ExpiryCoordinator) => {
+const electOneHandler = (
+  channel: TabChannel,
+  name: string,
+  expiry: ExpiryCoordinator,
+  flight: FlightLock | undefined,
+) => {
   const locks = webLocks();
   const mutex = locks ? webLocksMutex(locks, `${name}:expiry`) : channelMutex(channel, `${name}:expiry`);
-  const flight = locks ? new FlightLock(locks, `${name}:flight`) : undefined;
   const election = new ExpiryElection(channel, mutex, flight, expiry);
   expiry.arbiter = election;
   return election;

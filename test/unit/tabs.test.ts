@@ -4,6 +4,7 @@ import type { ExpiredContext, SessionClient, SessionClientOptions } from '../../
 import { lifecycle } from '../../src/lifecycle/index.js';
 import { advanceTo, finish, play, settle, until, useFakeTime } from '../helpers/fake-time.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
+import { createGates } from '../helpers/gates.js';
 import { addNotes, client, login, recordEvents, useMockPhp } from '../helpers/mock-php.js';
 
 // Several clients in one window stand for tabs: one cookie jar (happy-dom's), one msw mock, Node's
@@ -11,6 +12,14 @@ import { addNotes, client, login, recordEvents, useMockPhp } from '../helpers/mo
 const { php, sent } = useMockPhp({ lockWaitTimeoutMs: 400 });
 
 addNotes(php);
+// A read of a script without the helper, whose request reaches PHP when its gate opens (a slow way there): under
+// strict mode, one that arrives with an id a login replaced gets a new id of its own, cookie and all.
+const slowReads = createGates('/api/slow-whoami');
+php.route('GET', '/api/slow-whoami', async ({ session_start, $_SESSION }) => {
+  await slowReads.pass();
+  await session_start({ protocol: false, read_and_close: true });
+  return { user: $_SESSION.user ?? null };
+});
 php.route('POST', '/api/keepalive', async ({ session_start }) => {
   await session_start({ read_and_close: true });
   return { ok: true };
@@ -64,6 +73,25 @@ describe('shared session state', () => {
     await vi.waitFor(() => expect(b.session.status).toBe('ended'));
     expect(events).toEqual(['session:end']);
     expect(sent.length).toBe(requestsBefore + 1);
+  });
+
+  test("a login in one tab waits for another tab's read already on the wire, so its cookie cannot undo the login", async () => {
+    const a = tab();
+    const b = tab();
+    await login(a);
+    await vi.waitFor(() => expect(b.session.fingerprint).toBe(a.session.fingerprint));
+    const onItsWay = slowReads.arm();
+    const read = b.get('/api/slow-whoami', { session: 'read' });
+    await onItsWay.reached;
+    const relogin = a.post('/api/login', { json: { user: 'grace' }, rotatesSession: true });
+    // The login is not sent while tab B's read, sent with the id it replaces, is still unanswered.
+    await settle();
+    expect(php.log.filter((entry) => entry.path === '/api/login')).toHaveLength(1);
+    onItsWay.open();
+    await expect(read.json()).resolves.toEqual({ user: 'ada' });
+    await relogin;
+    await expect(a.get('/api/whoami').json()).resolves.toMatchObject({ user: 'grace' });
+    await expect(b.get('/api/whoami').json()).resolves.toMatchObject({ user: 'grace' });
   });
 
   test("a login in one tab replays every tab's held requests and closes the other tab's login prompt", async () => {
