@@ -1,5 +1,6 @@
 import { requestEvent } from '../core/request-info.js';
 import { holdAcrossTabs } from '../tabs/cross-tab-write-lock.js';
+import { sleep } from '../utils/sleep.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 
@@ -40,6 +41,14 @@ export const takeTurn = (
       const release = await granted;
       if (!tabLock) return release;
       const held = await holdAcrossTabs(tabLock, signal, release);
+      // Against a lock that polls, another tab's write may have gone since the turn came: space after it.
+      const spacing = queue.spacingWaitMs();
+      if (spacing > 0) {
+        await sleep(spacing, signal).catch((error: unknown) => {
+          held();
+          throw error;
+        });
+      }
       // The write goes only now: its latency starts here, not when the queue granted its turn.
       queue.sending(ticket.seq);
       return held;

@@ -83,8 +83,7 @@ export type SessionOptions = {
    * so a request arriving the instant the lock frees would take it first and could starve the waiter into a
    * lock timeout. The delay is hidden behind the waiter's own lock hold. Each freed slot waits on its own, and
    * the measured round trip (which already separates the new request from the freed lock) is taken off it.
-   * Writes spaced against a lock that polls (while no other tab writes) do not wait it: none of ours waits in
-   * the lock there.
+   * Writes spaced against a lock that polls do not wait it: none of ours waits in the lock there.
    * @default 30
    */
   lockHandoffDelay?: number;

@@ -26,5 +26,7 @@ export type TabMessage =
   | { type: 'expiry-give-up' }
   /** A write of this tab was answered: what it measured of the session lock. */
   | { type: 'write-sample'; sample: WriteSample }
+  /** A write of this tab went to the server (`at`: ms since the epoch): the others space theirs after it. */
+  | { type: 'write-sent'; at: number }
   /** A mutex between the tabs where Web Locks are missing (claim, hold, release). */
   | { type: 'mutex'; name: string; op: 'claim' | 'held' | 'released'; at?: number };

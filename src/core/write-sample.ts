@@ -18,4 +18,9 @@ export type WriteSample = {
    * another write of ours was at the server then (so that the spacing, not an answer, let it go).
    */
   spacedMs?: number | undefined;
+  /** The writer's spacing trial after this answer (see WriteSpacing), for the other tabs, which write to the same lock. */
+  spacing?: SpacingTrial | undefined;
 };
+
+/** Where a spacing trial stands: the spacing, the edge a write came too early at, the next step down (ms). */
+export type SpacingTrial = { ms: number; edge: number | undefined; step: number };

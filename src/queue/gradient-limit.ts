@@ -40,10 +40,10 @@ const bunchedShare = 0.6;
  * that poll (phpredis every lock_wait_time) leave the lock idle meanwhile. When the typical pipelined hand-over
  * is no faster than a serial round trip, the limit is 1, and a pair is pipelined now and then to check again.
  *
- * A lock that polls (phpredis) also makes a waiter lose part of a poll at every hand-over: against it, while no
- * other tab writes, the writes are spaced instead, each sent about a hold after the one before it, to reach PHP
- * just after that one freed the lock (see WriteSpacing); the limit is then what that spacing needs over a round
- * trip.
+ * A lock that polls (phpredis) also makes a waiter lose part of a poll at every hand-over: against it the writes
+ * are spaced instead, each sent about a hold after the one before it (of any tab), to reach PHP just after that
+ * one freed the lock (see WriteSpacing; the tabs share the trial with their samples); the limit is then what that
+ * spacing needs over a round trip.
  *
  * Whatever the target, the last writer in line must not come near the lock-wait timeout: (limit - 1) x hold
  * stays under half of it, the timeout learnt from lock timeouts (the server's lock-wait report on the 423, else
@@ -163,6 +163,7 @@ export class GradientLimit implements ConcurrencyLimit {
    */
   learn(sample: WriteSample): void {
     this.#measure(sample);
+    if (sample.spacing) this.#last.spacing.adopt(sample.spacing);
   }
 
   /** Keeps what a write's answer shows of the round trip and the hold, and the mode they call for. */
@@ -210,6 +211,8 @@ export class GradientLimit implements ConcurrencyLimit {
     const { noQueue, roundTrip, lowered, latencyMs } = this.#measure(sample);
     // Taken by the queue right after this answer (takeSpacingPause).
     this.#pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs: sample.spacedMs });
+    // Passed on with the sample: the other tabs space their writes from the same trial.
+    sample.spacing = this.#last.spacing.trial;
     const { inFlight } = sample;
     // The no-queue latency is a minimum: a write that did not wait still comes back a little later.
     const latency = Math.max(noQueue, latencyMs - tolerance * noQueue);

@@ -58,8 +58,8 @@ export class RequestQueue {
   readonly #cooling = new CoolingPlaces(() => this.pump());
   /** This client's writes at the server. */
   readonly ownWrites = new OwnWrites();
-  /** Against a lock that polls, while no other tab writes: the writes are spaced. */
-  readonly #spacing = new SpacingGate(() => this.pump());
+  /** Against a lock that polls: the writes of the session's tabs are spaced (the tabs tell it of each other's). */
+  readonly spacing = new SpacingGate(() => this.pump());
   /** Told each write's sample, after the limit: the tabs pass it on to the session's other tabs. */
   onSample: ((sample: WriteSample) => void) | undefined;
 
@@ -180,12 +180,7 @@ export class RequestQueue {
     if (ticket.mode === 'read') return true;
     if (this.#writes + this.#cooling.count >= this.limit.current) return false;
     // With no write of ours at the server the lock is free: the next goes at once.
-    return this.#writes === 0 || !this.#spacing.holds(this.#spacingMs());
-  }
-
-  /** The spacing of writes against a lock that polls, while no other tab's write is at the server. */
-  #spacingMs(): number | undefined {
-    return this.ownWrites.foreign > 0 ? undefined : this.limit.spacingMs;
+    return this.#writes === 0 || !this.spacing.holds(this.limit.spacingMs);
   }
 
   #start(ticket: QueueTicket, alone = false): () => void {
@@ -195,7 +190,7 @@ export class RequestQueue {
     if (write) {
       this.#writes++;
       if (this.#throughTabs) this.ownWrites.turn(ticket.seq);
-      else this.ownWrites.sent(ticket.seq, this.#spacing.sent(this.#spacingMs(), this.#writes > 1));
+      else this.ownWrites.sent(ticket.seq, this.spacing.sent(this.limit.spacingMs, this.#writes > 1));
     }
     if (exclusive) this.#barrier = true;
     // For the tabs' write lock: a login, or a write of the lane, is not handed over while it runs.
@@ -210,9 +205,8 @@ export class RequestQueue {
       if (write) {
         this.#writes--;
         this.ownWrites.ended(ticket.seq);
-        // Spaced writes need no hand-off wait: each goes its spacing after the one before it.
         if (this.ownWrites.allTabs === 0) this.#cooling.clear();
-        else if (this.#spacingMs() === undefined) this.#handOff();
+        else this.#handOff();
       }
       if (exclusive) this.#barrier = false;
       this.pump();
@@ -222,7 +216,18 @@ export class RequestQueue {
   /** A write of ticket `seq` goes to the server only now (it waited for the tabs' write lock after its turn). */
   sending(seq: number): void {
     const follows = this.ownWrites.allTabs > 0;
-    this.ownWrites.sending(seq, this.#spacing.sent(this.#spacingMs(), follows));
+    this.ownWrites.sending(seq, this.spacing.sent(this.limit.spacingMs, follows));
+  }
+
+  /** How long a write that holds the tabs' write lock still waits for the spacing after any tab's last write, ms. */
+  spacingWaitMs(): number {
+    return this.ownWrites.allTabs > 0 ? this.spacing.waitMs(this.limit.spacingMs) : 0;
+  }
+
+  /** Whether writes are spaced and one of this tab waits in line: the tabs' write lock keeps the baton for it. */
+  get spacedWriteWaiting(): boolean {
+    const waits = this.spacing.waiting || this.#waiting.some((w) => w.mode === 'write' && !w.reserved);
+    return waits && this.limit.spacingMs !== undefined;
   }
 
   /** From now on writes wait for the tabs' write lock after their turn, and sending() says when they go. */
@@ -245,7 +250,7 @@ export class RequestQueue {
     if (!sample) return;
     sample.endpoint = endpointOf(ticket.label.url);
     this.limit.onResponse(sample);
-    this.#spacing.pause(this.limit.takeSpacingPause?.() ?? 0);
+    this.spacing.pause(this.limit.takeSpacingPause?.() ?? 0);
     this.onSample?.(sample);
   }
 
@@ -266,6 +271,8 @@ export class RequestQueue {
 
   /** How long a place freed while another write is at the server waits before taking the next write. */
   handoffWaitMs(): number {
+    // Spaced writes need no hand-off wait: each goes its spacing after the one before it.
+    if (this.limit.spacingMs !== undefined) return 0;
     const { roundTripMs = 0, holdMs } = this.limit;
     const ahead = this.ownWrites.allTabs;
     return pacedWaitMs({ handoffDelay: this.handoffDelay, roundTripMs, holdMs, ahead });

@@ -2,21 +2,33 @@ const now = () => performance.now();
 
 /**
  * The queue's side of the spacing against a lock that polls (see WriteSpacing): the next write goes no sooner
- * than the spacing after the one before it, while that one is at the server.
+ * than the spacing after the one before it, while that one is at the server: this tab's, or another tab's (told
+ * over the tabs' channel), since the tabs' writes wait for the same PHP lock.
  */
 export class SpacingGate {
   #lastSentAt = 0;
   /** Added to the spacing before the next write (see pause()). */
   #extra = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Told when a write goes (ms since the epoch): the tabs pass it on to the session's other tabs. */
+  onSent: ((at: number) => void) | undefined;
 
   /** @param onReady called when a write held by the spacing may go */
   constructor(private readonly onReady: () => void) {}
 
-  /** Whether a write must wait for the spacing now (`spacing` undefined: writes are not spaced). */
+  /** How long the next write still waits for the spacing, ms (`spacing` undefined: writes are not spaced). */
+  waitMs(spacing: number | undefined): number {
+    return spacing === undefined ? 0 : Math.max(0, this.#lastSentAt + spacing + this.#extra - now());
+  }
+
+  /** Whether a write waits for the spacing now (holds() said so, and its time has not come). */
+  get waiting(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** Whether a write must wait for the spacing now; if so, onReady is called when it may go. */
   holds(spacing: number | undefined): boolean {
-    if (spacing === undefined) return false;
-    const wait = this.#lastSentAt + spacing + this.#extra - now();
+    const wait = this.waitMs(spacing);
     if (wait <= 0) return false;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
@@ -34,8 +46,14 @@ export class SpacingGate {
     const interval = at - this.#lastSentAt;
     this.#lastSentAt = at;
     this.#extra = 0;
+    this.onSent?.(performance.timeOrigin + at);
     if (spacing === undefined || !follows) return undefined;
     return Math.abs(interval - spacing) <= Math.max(2, 0.1 * spacing) ? spacing : interval;
+  }
+
+  /** Another tab sent a write at `at` (ms since the epoch): the next one is spaced after it too. */
+  foreignSent(at: number): void {
+    this.#lastSentAt = Math.max(this.#lastSentAt, at - performance.timeOrigin);
   }
 
   /** The next write goes `ms` later than the spacing says (a write waited at the server: see WriteSpacing). */

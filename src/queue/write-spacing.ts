@@ -6,12 +6,19 @@ const marginMs = 3;
 const marginShare = 0.03;
 /** How much the spacing grows after a write that came too early, ms. */
 const backoffMs = 3;
+/**
+ * A write sent this much longer than the spacing after the one before it that still waited did not come too
+ * early: the lock was held by something else (another tab's write not yet heard of, another device, a stall).
+ */
+const lateShare = 1.25;
 /** The most the spacing goes down by at once before a write came too early, ms (the step doubles up to it). */
 const maxStepMs = 2;
 /** Once a write has come too early, the spacing stays this far above where it did, ms... */
 const edgeMarginMs = 2;
 /** ...and that edge creeps down this much per write that did not (the hold may have become shorter), ms. */
 const edgeCreepMs = 0.25;
+
+import type { SpacingTrial } from '../core/write-sample.js';
 
 /** What a write's answer tells the spacing. */
 export type SpacedAnswer = {
@@ -32,7 +39,7 @@ export type SpacedAnswer = {
  * where that happened.
  *
  * The answer comes a round trip after the send, when other writes went with a spacing already moved: a wait
- * moves the spacing only if the write was sent with the spacing now in force (or a longer one), a write that
+ * moves the spacing only if the write was sent with the spacing now in force (or one a little longer), a write that
  * did not wait only if the spacing held it back (one sent sooner may have overtaken the write before it: PHP
  * hands its lock out in no order). A write that waited behind one that waited itself says nothing of the
  * spacing (the lock was freed late); it only makes the next send wait out what it waited, which puts the
@@ -63,7 +70,20 @@ export class WriteSpacing {
       // Never as long as a round trip: one at a time would be as fast, and no write would be spaced.
       this.ms = Math.max(1, Math.min(noQueueMs - 1, this.ms!));
     }
-    return waited ? latencyMs - noQueueMs : 0;
+    // No more than a spacing: a longer wait was for writes of another tab or device, not a schedule out of step.
+    return waited ? Math.min(latencyMs - noQueueMs, this.ms!) : 0;
+  }
+
+  /** Where the trial stands, for the other tabs; undefined until the lock is seen to poll. */
+  get trial(): SpacingTrial | undefined {
+    return this.ms === undefined ? undefined : { ms: this.ms, edge: this.#edge, step: this.#step };
+  }
+
+  /** Another tab's trial, after its answer: the tabs' writes wait for one lock, so they share one spacing. */
+  adopt(trial: SpacingTrial): void {
+    this.ms = trial.ms;
+    this.#edge = trial.edge;
+    this.#step = trial.step;
   }
 
   /** A lock timeout: writes piled up at the server. */
@@ -72,7 +92,7 @@ export class WriteSpacing {
   }
 
   #tooEarly(spacedMs: number, spacing: number, afterWait: boolean): void {
-    if (spacedMs < spacing - 0.5 || afterWait) return;
+    if (spacedMs < spacing - 0.5 || spacedMs > lateShare * spacing + backoffMs || afterWait) return;
     this.ms = spacedMs + backoffMs;
     this.#edge = spacedMs;
   }

@@ -121,7 +121,10 @@ export class CrossTabWriteLock {
     if (this.#phase !== 'held' || [...this.#holders].some((holder) => holder.alone)) return;
     // Another tab asked and this one has started writes for maxHoldMs: its waiting writes let it in first.
     const due = this.#wanted && this.#pastMaxHold();
-    const idle = this.#holders.size === 0 && (this.#line.length === 0 || due);
+    // Spaced writes waiting in line keep the baton (until maxHoldMs): passed on between two of them, it would come
+    // back only after a round of Web Locks, and the writes of two tabs would meet at PHP's lock, losing a poll.
+    const waiting = this.#line.length > 0 || (this.#host?.spacedWriteWaiting ?? false);
+    const idle = this.#holders.size === 0 && (!waiting || due);
     if (idle && !this.#wanted) {
       // A write of this tab may be on its way from the queue (its turn came as the last one ended).
       this.#idleTimer ??= setTimeout(() => {
@@ -130,8 +133,7 @@ export class CrossTabWriteLock {
       }, 0);
       return;
     }
-    if (idle || (this.#wanted && this.#overlaps(locks) && (this.#line.length === 0 || due)))
-      this.#pass(locks);
+    if (idle || (this.#wanted && this.#overlaps(locks) && (!waiting || due))) this.#pass(locks);
   }
 
   #pastMaxHold(): boolean {

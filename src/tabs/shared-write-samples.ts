@@ -8,11 +8,15 @@ import type { TabChannel } from './tab-channel.js';
  */
 export const shareWriteSamples = (channel: TabChannel, queue: RequestQueue): (() => void) => {
   queue.onSample = (sample) => channel.post({ type: 'write-sample', sample });
+  // Against a lock that polls, each tab spaces its writes after the last one of any tab.
+  queue.spacing.onSent = (at) => channel.post({ type: 'write-sent', at });
   const off = channel.on((message) => {
     if (message.type === 'write-sample') queue.learn(message.sample);
+    else if (message.type === 'write-sent') queue.spacing.foreignSent(message.at);
   });
   return () => {
     off();
     queue.onSample = undefined;
+    queue.spacing.onSent = undefined;
   };
 };

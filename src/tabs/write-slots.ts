@@ -10,6 +10,8 @@ export type WriteLockHost = {
   handoffWaitMs(): number;
   /** Whether the request holding its turn now must run alone (a login, a lane request). */
   readonly alone: boolean;
+  /** Whether writes are spaced (see WriteSpacing) and one of this tab waits in line: it goes within a spacing or so. */
+  readonly spacedWriteWaiting: boolean;
   /** The other tabs' writes at the server are now `count`. */
   foreignWrites(count: number): void;
   /** From now on the tab's writes wait for this lock after their queue turn. */

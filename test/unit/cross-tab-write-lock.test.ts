@@ -172,6 +172,32 @@ describe('cross-tab write lock', () => {
     expect(turns).toBeGreaterThanOrEqual(3);
   });
 
+  test('a tab whose next write the spacing holds back keeps the baton for it, then passes it on', async () => {
+    // Against a lock that polls, each write goes a spacing after the one before it (see WriteSpacing).
+    const spaced = () => {
+      const queue = new RequestQueue(
+        { current: 2, spacingMs: 30, onResponse: () => {}, onLockTimeout: () => {} },
+        () => 'open',
+      );
+      const lock = new CrossTabWriteLock(name, 5000);
+      lock.attach(queue);
+      return { queue, lock };
+    };
+    const [a, b] = [spaced(), spaced()];
+    const { log, send } = world();
+    const a1 = await send(a, 'a1');
+    const a2 = send(a, 'a2');
+    const b1 = send(b, 'b1');
+    await settle();
+    // Tab B asked for the baton while A's second write waited for the spacing: A kept it for that write.
+    expect(log).toEqual(['a1 sent']);
+    (await a2)();
+    expect(log).toEqual(['a1 sent', 'a2 sent', 'a2 answered']);
+    (await b1)();
+    expect(log.slice(3)).toEqual(['b1 sent', 'b1 answered']);
+    a1();
+  });
+
   test("a hung tab's write in flight is waited for at most the timeout", async () => {
     const b = tab(1, { timeoutMs: 150 });
     // A slot of another tab's write that never ends.

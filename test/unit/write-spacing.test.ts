@@ -6,6 +6,8 @@ import {
 } from '../../src/queue/concurrency-limit.js';
 import { RequestQueue } from '../../src/queue/request-queue.js';
 import { WriteSpacing } from '../../src/queue/write-spacing.js';
+import { shareWriteSamples } from '../../src/tabs/shared-write-samples.js';
+import { TabChannel } from '../../src/tabs/tab-channel.js';
 import { queueTicket as ticket } from '../helpers/queue-ticket.js';
 
 // Against a lock that polls (phpredis tries every lock_wait_time), a waiter takes the freed lock a part of a
@@ -38,6 +40,18 @@ describe('writes against a lock that polls', () => {
     expect(polling.current).toBe(3);
     expect(measured(pipelined([1, 1, 2, 1, 1])).spacingMs).toBeUndefined();
     expect(measured(pipelined([10, 10, 10, 10, 10])).spacingMs).toBeUndefined();
+  });
+
+  test("share one spacing across tabs: another tab's answer carries its trial", () => {
+    const a = measured(pipelined([14, 3, 12, 9, 15]));
+    const b = createConcurrencyLimit(adaptive);
+    const first = a.spacingMs!;
+    // Tab A's write, held back by the spacing, came back without a wait: A's spacing goes down, and B learns it.
+    const sample: WriteSample = { latencyMs: 61, inFlight: 2, lockWaitMs: undefined, spacedMs: first };
+    a.onResponse(sample);
+    expect(a.spacingMs).toBeLessThan(first);
+    b.learn!(sample);
+    expect(b.spacingMs).toBe(a.spacingMs);
   });
 });
 
@@ -134,25 +148,35 @@ describe('the queue with spaced writes', () => {
     }
   });
 
-  test("is not spaced while another tab's write is at the server (the other tab's writes go between)", async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+  test("spaces a tab's write after another tab's last write while that one is at the server", async () => {
+    // Two tabs' queues, each sending through the tabs' write lock, told of each other's sends over the channel (a
+    // spacing far longer than the message takes).
+    const [a, b] = [0, 1].map(() => new RequestQueue(spaced(5000), () => 'open')) as [
+      RequestQueue,
+      RequestQueue,
+    ];
+    const channels = [new TabChannel('spacing-test'), new TabChannel('spacing-test')];
+    const stops = [shareWriteSamples(channels[0]!, a), shareWriteSamples(channels[1]!, b)];
     try {
-      const queue = new RequestQueue(spaced(50), () => 'open');
+      for (const queue of [a, b]) queue.writesWaitForTabs();
       const signal = new AbortController().signal;
-      queue.foreignWrites(1);
-      expect(typeof queue.acquire(ticket(), signal)).toBe('function');
-      expect(typeof queue.acquire(ticket(), signal)).toBe('function');
-      queue.foreignWrites(0);
-      let third = false;
-      void Promise.resolve(queue.acquire(ticket(), signal)).then(() => {
-        third = true;
-      });
-      await vi.advanceTimersByTimeAsync(0);
-      expect(third).toBe(false);
-      await vi.advanceTimersByTimeAsync(51);
-      expect(third).toBe(true);
+      const write = ticket();
+      expect(typeof a.acquire(write, signal)).toBe('function');
+      expect(a.spacingWaitMs()).toBe(0);
+      a.sending(write.seq);
+      // Tab B holds the write lock next, and sees tab A's write at the server.
+      b.foreignWrites(1);
+      await vi.waitFor(() => expect(b.spacingWaitMs()).toBeGreaterThan(0));
+      expect(b.spacingWaitMs()).toBeLessThanOrEqual(5000);
+      // B's next write has its turn at once (none of B's is at the server) but goes the spacing after A's.
+      expect(typeof b.acquire(ticket(), signal)).toBe('function');
+      expect(b.spacingWaitMs()).toBeGreaterThan(0);
+      // Once A's write is answered, nothing is at the server: the lock is free, no wait.
+      b.foreignWrites(0);
+      expect(b.spacingWaitMs()).toBe(0);
     } finally {
-      vi.useRealTimers();
+      for (const stop of stops) stop();
+      for (const channel of channels) channel.close();
     }
   });
 });
