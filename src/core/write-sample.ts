@@ -18,7 +18,10 @@ export type WriteSample = {
    * another write of ours was at the server then (so that the spacing, not an answer, let it go).
    */
   spacedMs?: number | undefined;
-  /** The writer's spacing trial after this answer (see WriteSpacing), for the other tabs, which write to the same lock. */
+  /**
+   * The writer's spacing trial after this answer (see WriteSpacing), for the other tabs: their writes wait for the
+   * same lock.
+   */
   spacing?: SpacingTrial | undefined;
 };
 

@@ -1,3 +1,5 @@
+import type { SpacingTrial } from '../core/write-sample.js';
+
 /** A write that came back this much slower than the no-queue latency waited at the server. */
 const waitMs = 5;
 const waitShare = 0.1;
@@ -18,8 +20,6 @@ const edgeMarginMs = 2;
 /** ...and that edge creeps down this much per write that did not (the hold may have become shorter), ms. */
 const edgeCreepMs = 0.25;
 
-import type { SpacingTrial } from '../core/write-sample.js';
-
 /** What a write's answer tells the spacing. */
 export type SpacedAnswer = {
   latencyMs: number;
@@ -39,9 +39,9 @@ export type SpacedAnswer = {
  * where that happened.
  *
  * The answer comes a round trip after the send, when other writes went with a spacing already moved: a wait
- * moves the spacing only if the write was sent with the spacing now in force (or one a little longer), a write that
- * did not wait only if the spacing held it back (one sent sooner may have overtaken the write before it: PHP
- * hands its lock out in no order). A write that waited behind one that waited itself says nothing of the
+ * moves the spacing only if the write was sent with the spacing now in force (or one a little longer), a write
+ * that did not wait only if the spacing held it back (one sent sooner may have overtaken the write before it:
+ * PHP hands its lock out in no order). A write that waited behind one that waited itself says nothing of the
  * spacing (the lock was freed late); it only makes the next send wait out what it waited, which puts the
  * schedule back in step.
  */
