@@ -9,12 +9,13 @@ import type { BrowserContext, Page } from 'playwright-core';
  * Opens a tab on the test page and creates `window.client` with these options (JSON, plus `onExpired` as the
  * source of a function, evaluated in the page). `features` names the features and their options,
  * `{ csrf: { refreshUrl } }`: the page makes them with the script tag's SessionFetch.csrf(), .lifecycle().
- * Every client event is recorded in `window.events`.
+ * `roundTripMs` delays each request of the client and its answer by half of it (a server far away; pass `tabs`
+ * too, since a client with its own fetch leaves the tabs off). Every client event is recorded in `window.events`.
  */
 export const openTab = async (
   context: BrowserContext,
   origin: string,
-  options: Record<string, unknown> & { features?: Record<string, unknown> } = {},
+  options: Record<string, unknown> & { features?: Record<string, unknown>; roundTripMs?: number } = {},
   onExpired?: string,
 ): Promise<Page> => {
   const tab = await context.newPage();
@@ -25,9 +26,17 @@ export const openTab = async (
       // biome-ignore lint/suspicious/noExplicitAny: the page's globals, untyped
       const w = window as unknown as Record<string, any>;
       w.events = [];
-      const { features = {}, ...rest } = options;
+      const { features = {}, roundTripMs = 0, ...rest } = options;
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const far = async (input: RequestInfo | URL, init?: RequestInit) => {
+        await sleep(roundTripMs / 2);
+        const response = await fetch(input, init);
+        await sleep(roundTripMs / 2);
+        return response;
+      };
       const client = w.SessionFetch.createSessionClient({
         ...rest,
+        ...(roundTripMs ? { fetch: far } : {}),
         features: Object.entries(features).map(([name, given]) => w.SessionFetch[name](given)),
         // The test passes the handler's source: a page function cannot cross from node as a value.
         ...(onExpired ? { onExpired: new Function(`return (${onExpired});`)() } : {}),
