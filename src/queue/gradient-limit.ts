@@ -59,8 +59,6 @@ export class GradientLimit implements ConcurrencyLimit {
   #untilProbe = probeEvery;
   /** One write at a time pays (see #updateMode). */
   #serial = false;
-  /** How much later than its spacing the next write goes (see WriteSpacing), ms. */
-  #pause = 0;
 
   constructor(
     readonly options: AdaptiveConcurrency,
@@ -109,12 +107,6 @@ export class GradientLimit implements ConcurrencyLimit {
 
   get spacingMs(): number | undefined {
     return this.#serial ? undefined : this.#last.spacing.ms;
-  }
-
-  takeSpacingPause(): number {
-    const pause = this.#pause;
-    this.#pause = 0;
-    return pause;
   }
 
   /**
@@ -207,10 +199,9 @@ export class GradientLimit implements ConcurrencyLimit {
     return { noQueue, roundTrip, lowered, latencyMs };
   }
 
-  onResponse(sample: WriteSample): void {
+  onResponse(sample: WriteSample): number {
     const { noQueue, roundTrip, lowered, latencyMs } = this.#measure(sample);
-    // Taken by the queue right after this answer (takeSpacingPause).
-    this.#pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs: sample.spacedMs });
+    const pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs: sample.spacedMs });
     // Passed on with the sample: the other tabs space their writes from the same trial.
     sample.spacing = this.#last.spacing.trial;
     const { inFlight } = sample;
@@ -236,6 +227,7 @@ export class GradientLimit implements ConcurrencyLimit {
     const follow = target > this.#limit || lowered;
     this.#limit = follow ? target : this.#limit + smoothing * (target - this.#limit);
     this.#limit = Math.max(this.options.min, Math.min(this.options.max, this.#limit));
+    return pause;
   }
 
   onLockTimeout({ latencyMs, lockWaitMs, endpoint }: WriteSample): void {

@@ -12,8 +12,11 @@ export interface ConcurrencyLimit {
   readonly roundTripMs?: number | undefined;
   /** The shortest time a write has held the session lock, as far as measured (between pipelined answers), ms. */
   readonly holdMs?: number | undefined;
-  /** A write's answer (not a lock timeout). */
-  onResponse(sample: WriteSample): void;
+  /**
+   * A write's answer (not a lock timeout). Returns how much later than the spacing the next write should go, ms
+   * (a spaced write waited for a poll: see `spacingMs`), when it should.
+   */
+  onResponse(sample: WriteSample): number | undefined;
   /** A lock timeout: the write waited for the lock as long as the server allows, and did not run. */
   onLockTimeout(sample: WriteSample): void;
   /** Another tab's write answered: what it measured of the shared lock, without moving this tab's limit. */
@@ -23,6 +26,4 @@ export interface ConcurrencyLimit {
    * after the one before it freed the lock. Undefined against a lock that hands over at once.
    */
   readonly spacingMs?: number | undefined;
-  /** How much later than the spacing the next write should go, ms, once (a spaced write waited for a poll). */
-  takeSpacingPause?(): number;
 }

@@ -249,8 +249,7 @@ export class RequestQueue {
     const sample = ticket.mode === 'write' ? this.ownWrites.sample(ticket.seq, lockWaitMs, true) : undefined;
     if (!sample) return;
     sample.endpoint = endpointOf(ticket.label.url);
-    this.limit.onResponse(sample);
-    this.spacing.pause(this.limit.takeSpacingPause?.() ?? 0);
+    this.spacing.pause(this.limit.onResponse(sample) ?? 0);
     this.onSample?.(sample);
   }
 

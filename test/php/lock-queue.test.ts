@@ -25,6 +25,19 @@ describe.skipIf(!shouldRunPhpSuite())('the write queue against PHP with and with
     await Promise.all(Object.values(servers).map((server) => server?.stop()));
   });
 
+  /** A client whose requests and answers each take half of `roundTripMs` longer: a server far away. */
+  const farClient = (server: PhpServer, roundTripMs: number) =>
+    phpClient(
+      server,
+      {},
+      createCookieJarFetch(server.origin, async (request: Request) => {
+        await sleep(roundTripMs / 2);
+        const response = await fetch(request);
+        await sleep(roundTripMs / 2);
+        return response;
+      }),
+    );
+
   for (const name of ['plain', 'redis2'] as const) {
     test(`without the lock-wait header (${name}), 20 writes holding 100 ms never have more than 2 in flight and none times out`, async () => {
       const k = phpClient(servers[name]);
@@ -52,14 +65,7 @@ describe.skipIf(!shouldRunPhpSuite())('the write queue against PHP with and with
   });
 
   test('with a 50 ms round trip and 20 ms holds, more than 2 writes go at once, and none times out', async () => {
-    const server = servers.plain;
-    const wire = async (request: Request) => {
-      await sleep(25);
-      const response = await fetch(request);
-      await sleep(25);
-      return response;
-    };
-    const k = phpClient(server, {}, createCookieJarFetch(server.origin, wire));
+    const k = farClient(servers.plain, 50);
     await k.client.get('whoami.php');
     await Promise.all(Array.from({ length: 30 }, (_, i) => k.client.post(`bench.php?hold=20&i=${i}`).json()));
     expect(maxInFlight(k.events)).toBeGreaterThanOrEqual(3);
@@ -67,14 +73,7 @@ describe.skipIf(!shouldRunPhpSuite())('the write queue against PHP with and with
   });
 
   test('against phpredis (a lock that polls every 20 ms), the writes come to reach PHP just after the lock frees instead of waiting for a poll', async () => {
-    const server = servers.redis2;
-    const wire = async (request: Request) => {
-      await sleep(10);
-      const response = await fetch(request);
-      await sleep(10);
-      return response;
-    };
-    const k = phpClient(server, {}, createCookieJarFetch(server.origin, wire));
+    const k = farClient(servers.redis2, 20);
     await k.client.get('whoami.php');
     // The server's own measure of each write's wait for the lock (X-Bench-Blocked-Ms), in the order sent.
     const blocked = await Promise.all(

@@ -8,6 +8,7 @@ import { TabChannel } from '../../src/tabs/tab-channel.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
 import { client, login, useMockPhp } from '../helpers/mock-php.js';
 import { sleep } from '../helpers/sleep-and-fingerprint.js';
+import { spacedLimit } from '../helpers/spaced-limit.js';
 
 // The write lock of several tabs, each a CrossTabWriteLock on one fake Web Locks manager (one origin) and
 // Node's BroadcastChannel, behind the tab's own request queue (a fixed limit, no hand-off delay unless given).
@@ -175,10 +176,7 @@ describe('cross-tab write lock', () => {
   test('a tab whose next write the spacing holds back keeps the baton for it, then passes it on', async () => {
     // Against a lock that polls, each write goes a spacing after the one before it (see WriteSpacing).
     const spaced = () => {
-      const queue = new RequestQueue(
-        { current: 2, spacingMs: 30, onResponse: () => {}, onLockTimeout: () => {} },
-        () => 'open',
-      );
+      const queue = new RequestQueue(spacedLimit(30, 2), () => 'open');
       const lock = new CrossTabWriteLock(name, 5000);
       lock.attach(queue);
       return { queue, lock };

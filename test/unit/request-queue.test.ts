@@ -62,7 +62,7 @@ describe('request queue', () => {
   test('a place waiting the hand-off delay takes the next write at once when the last write in flight answers', async () => {
     vi.useFakeTimers();
     try {
-      const limit = { current: 2, onResponse() {}, onLockTimeout() {} };
+      const limit = { current: 2, onResponse: () => undefined, onLockTimeout() {} };
       const queue = new RequestQueue(limit, () => 'open', 40);
       const signal = new AbortController().signal;
       const { first, second, started } = pairThenOne(queue, signal);
@@ -100,7 +100,13 @@ describe('request queue', () => {
       // 100 ms holds over a 50 ms round trip: the write holding the lock ends 100 ms after the freed place's
       // answer left PHP; sent at once, the next write would reach PHP 50 ms early. It waits 35 ms, so as to
       // reach PHP 15% of a hold before its turn.
-      const limit = { current: 2, roundTripMs: 50, holdMs: 100, onResponse() {}, onLockTimeout() {} };
+      const limit = {
+        current: 2,
+        roundTripMs: 50,
+        holdMs: 100,
+        onResponse: () => undefined,
+        onLockTimeout() {},
+      };
       const queue = new RequestQueue(limit, () => 'open', 30);
       const signal = new AbortController().signal;
       const { first, started } = pairThenOne(queue, signal);
@@ -117,7 +123,7 @@ describe('request queue', () => {
   test('the pace follows the writes ahead at the server, and falls back to the hand-off delay before the hold is known', async () => {
     const signal = new AbortController().signal;
     const paced = new RequestQueue(
-      { current: 4, roundTripMs: 50, holdMs: 100, onResponse() {}, onLockTimeout() {} },
+      { current: 4, roundTripMs: 50, holdMs: 100, onResponse: () => undefined, onLockTimeout() {} },
       () => 'open',
       30,
     );
@@ -127,7 +133,7 @@ describe('request queue', () => {
     paced.foreignWrites(1);
     expect(paced.handoffWaitMs()).toBe(335);
     const unknown = new RequestQueue(
-      { current: 4, roundTripMs: 10, onResponse() {}, onLockTimeout() {} },
+      { current: 4, roundTripMs: 10, onResponse: () => undefined, onLockTimeout() {} },
       () => 'open',
       30,
     );
@@ -313,7 +319,10 @@ describe("the queue's write samples", () => {
     const samples: WriteSample[] = [];
     const limit = {
       current: 2,
-      onResponse: (sample: WriteSample) => samples.push(sample),
+      onResponse: (sample: WriteSample) => {
+        samples.push(sample);
+        return undefined;
+      },
       onLockTimeout() {},
     };
     const queue = new RequestQueue(limit, () => 'open');

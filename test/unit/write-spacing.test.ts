@@ -1,14 +1,11 @@
 import { describe, expect, test, vi } from 'vitest';
-import {
-  type ConcurrencyLimit,
-  createConcurrencyLimit,
-  type WriteSample,
-} from '../../src/queue/concurrency-limit.js';
+import { createConcurrencyLimit, type WriteSample } from '../../src/queue/concurrency-limit.js';
 import { RequestQueue } from '../../src/queue/request-queue.js';
 import { WriteSpacing } from '../../src/queue/write-spacing.js';
 import { shareWriteSamples } from '../../src/tabs/shared-write-samples.js';
 import { TabChannel } from '../../src/tabs/tab-channel.js';
 import { queueTicket as ticket } from '../helpers/queue-ticket.js';
+import { spacedLimit } from '../helpers/spaced-limit.js';
 
 // Against a lock that polls (phpredis tries every lock_wait_time), a waiter takes the freed lock a part of a
 // poll late, where a write that reaches PHP just after it freed takes it at once: the writes are spaced.
@@ -112,12 +109,7 @@ describe('the spacing, found by trial', () => {
 });
 
 describe('the queue with spaced writes', () => {
-  const spaced = (spacingMs: number): ConcurrencyLimit => ({
-    current: 4,
-    spacingMs,
-    onResponse: () => {},
-    onLockTimeout: () => {},
-  });
+  const spaced = (spacingMs: number) => spacedLimit(spacingMs, 4);
 
   test('sends each write a spacing after the one before it while that one is at the server, and at once when none is', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
