@@ -23,6 +23,11 @@ export type WriteSample = {
    * same lock.
    */
   spacing?: SpacingTrial | undefined;
+  /**
+   * The writer's limit after this answer, for the other tabs: the limit counts every tab's writes, so the tabs
+   * keep one, each moving it with its own answers.
+   */
+  limit?: number | undefined;
 };
 
 /** Where a spacing trial stands: the spacing, the edge a write came too early at, the next step down (ms). */

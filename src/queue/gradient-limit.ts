@@ -151,15 +151,39 @@ export class GradientLimit implements ConcurrencyLimit {
 
   /**
    * Another tab's write to the session, answered: its measures (the no-queue latency, the hold) are this tab's
-   * too, since both tabs' writes wait for the same lock; its own limit moves only on its own answers.
+   * too, since both tabs' writes wait for the same lock, and so is the limit that tab's answer left.
    */
   learn(sample: WriteSample): void {
     this.#measure(sample);
     if (sample.spacing) this.#last.spacing.adopt(sample.spacing);
+    // The limit counts every tab's writes: the tabs keep one, as TCP connections to one host may share one
+    // window (RFC 9040). Kept apart, a tab whose turn comes sent at its stale limit (2 where the other had
+    // learnt 4), and the lock idled at each hand-over between the tabs.
+    const { limit } = sample;
+    if (typeof limit === 'number' && Number.isFinite(limit)) this.#limit = this.#clamp(limit);
+  }
+
+  #clamp(limit: number): number {
+    return Math.max(this.options.min, Math.min(this.options.max, limit));
+  }
+
+  /**
+   * Once the hold is known: the writes that cover the round trip (noQueue / hold), plus the one waiting, and at
+   * most twice `inFlight` (a cold first measure must not send the limit far). A place's cycle is the round trip
+   * plus what it waits once freed (the queue's hand-off delay less the round trip: about as long as a hold when
+   * the round trip is a hold or so). At least the holder and one waiting: a round trip as short as the lock's
+   * hand-over is the serial mode's.
+   */
+  #model(inFlight: number): number | undefined {
+    const hold = this.#gaps.median;
+    const roundTrip = this.#noQueue.min;
+    if (!hold || roundTrip === undefined) return undefined;
+    const freedWait = handoffWaitMs(this.handoffDelay, this.roundTripMs ?? 0);
+    return Math.max(2, Math.min(2 * inFlight, (roundTrip + freedWait) / hold + 1));
   }
 
   /** Keeps what a write's answer shows of the round trip and the hold, and the mode they call for. */
-  #measure(sample: WriteSample): { noQueue: number; roundTrip: number; lowered: boolean; latencyMs: number } {
+  #measure(sample: WriteSample): { noQueue: number; lowered: boolean; latencyMs: number } {
     // Timers are coarse (and a fast server answers within one tick): no time below a millisecond.
     const latencyMs = Math.max(1, sample.latencyMs);
     const { inFlight, lockWaitMs } = sample;
@@ -168,13 +192,11 @@ export class GradientLimit implements ConcurrencyLimit {
     // This write's no-queue latency, and the recent minimum: the round trip the model plans for (one answer the
     // server or the machine was slow to give, a stall outside the lock, says nothing about the next one).
     let noQueue: number;
-    let roundTrip: number;
     let lowered = false;
     if (lockWaitMs !== undefined) {
       // The server's report is exact, and per endpoint.
       noQueue = Math.max(1, latencyMs - (lockWaitMs > this.options.lockWaitThreshold ? lockWaitMs : 0));
       this.#noQueue.push(noQueue);
-      roundTrip = this.#noQueue.min!;
       this.#last.confirmations++;
     } else {
       const known = this.#noQueue.min;
@@ -182,7 +204,6 @@ export class GradientLimit implements ConcurrencyLimit {
       noQueue = this.#noQueue.min ?? latencyMs;
       // A write as fast as the no-queue latency confirms it, sent alone or in a pipeline (it did not wait).
       if (inFlight === 1 || latencyMs <= noQueue * (1 + tolerance) + 1) this.#last.confirmations++;
-      roundTrip = noQueue;
       // A write that came back faster shows the first no-queue latency was a cold request, not noise.
       lowered = known !== undefined && noQueue < known;
     }
@@ -196,11 +217,11 @@ export class GradientLimit implements ConcurrencyLimit {
     this.#updateMode();
     // Once the lock is seen to poll, the endpoint's writes are spaced for good: no need to look again.
     if (this.#last.spacing.ms === undefined && this.#polls()) this.#last.spacing.start(this.#gaps.min!);
-    return { noQueue, roundTrip, lowered, latencyMs };
+    return { noQueue, lowered, latencyMs };
   }
 
   onResponse(sample: WriteSample): number {
-    const { noQueue, roundTrip, lowered, latencyMs } = this.#measure(sample);
+    const { noQueue, lowered, latencyMs } = this.#measure(sample);
     const pause = this.#last.spacing.answered({ latencyMs, noQueueMs: noQueue, spacedMs: sample.spacedMs });
     // Passed on with the sample: the other tabs space their writes from the same trial.
     sample.spacing = this.#last.spacing.trial;
@@ -213,12 +234,8 @@ export class GradientLimit implements ConcurrencyLimit {
     // rather than one more per answer, and no more on a write that came back early (PHP hands the lock out in
     // no particular order, so one write of a pair may not wait at all). Writes that waited longer than one
     // writer should still bring it down.
-    if (hold) {
-      // A place's cycle is the round trip plus what it waits once freed (the queue's hand-off delay less the
-      // round trip: about as long as a hold when the round trip is a hold or so). At least the holder and one
-      // waiting: a round trip as short as the lock's hand-over is the serial mode's.
-      const freedWait = handoffWaitMs(this.handoffDelay, this.roundTripMs ?? 0);
-      const model = Math.max(2, Math.min(2 * inFlight, (roundTrip + freedWait) / hold + 1));
+    const model = this.#model(inFlight);
+    if (hold && model !== undefined) {
       target = latency - noQueue > 1.5 * hold ? Math.min(target, model) : model;
     } else {
       // Until a pipelined pair has shown the hold, a write that came back early proves nothing.
@@ -226,7 +243,8 @@ export class GradientLimit implements ConcurrencyLimit {
     }
     const follow = target > this.#limit || lowered;
     this.#limit = follow ? target : this.#limit + smoothing * (target - this.#limit);
-    this.#limit = Math.max(this.options.min, Math.min(this.options.max, this.#limit));
+    this.#limit = this.#clamp(this.#limit);
+    sample.limit = this.#limit;
     return pause;
   }
 

@@ -19,7 +19,7 @@ export interface ConcurrencyLimit {
   onResponse(sample: WriteSample): number | undefined;
   /** A lock timeout: the write waited for the lock as long as the server allows, and did not run. */
   onLockTimeout(sample: WriteSample): void;
-  /** Another tab's write answered: what it measured of the shared lock, without moving this tab's limit. */
+  /** Another tab's write answered: what it measured of the shared lock, and the limit the tabs share. */
   learn?(sample: WriteSample): void;
   /**
    * Against a lock that polls: how long after a write is sent the next may go, ms, so that each reaches PHP just

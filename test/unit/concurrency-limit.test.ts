@@ -195,21 +195,31 @@ describe('the adaptive write limit', () => {
     expect(answeredAlone(limit, 62, 8).at(-1)).toBeGreaterThanOrEqual(2);
   });
 
-  test("learns the lock from another tab's answers without moving its own limit", () => {
+  test("learns the lock and the limit from another tab's answers, and moves that limit with its own", () => {
     // The other tab's writes met a polling lock: this tab starts serial and paced, before any answer of its own.
     const polling = createConcurrencyLimit(adaptive);
     for (const sample of pollingPair) polling.learn?.(sample);
     expect(polling.current).toBe(1);
     expect(polling.holdMs).toBe(30);
-    // The other tab pipelined 6 writes over a long round trip: this tab knows the hold and the round trip, but
-    // its limit moves on its own answers (the first of which jumps toward what covers the round trip, at most
-    // doubling).
-    const far = createConcurrencyLimit(adaptive);
-    for (const sample of pipeline({ rttMs: 200, holdMs: 50, inFlight: 6 }, 10)) far.learn?.(sample);
-    expect(far.current).toBe(2);
-    expect(far.roundTripMs).toBe(201);
-    far.onResponse({ latencyMs: 251, inFlight: 2, lockWaitMs: undefined, gapMs: 50 });
-    expect(far.current).toBe(4);
+    // Tab A pipelined 6 writes over a long round trip. The limit counts every tab's writes: B, told A's answers,
+    // knows the hold and the round trip and starts at A's limit, not at 2.
+    const a = createConcurrencyLimit(adaptive);
+    const b = createConcurrencyLimit(adaptive);
+    for (const sample of pipeline({ rttMs: 200, holdMs: 50, inFlight: 6 }, 10)) {
+      a.onResponse(sample);
+      b.learn?.(sample);
+    }
+    expect(a.current).toBe(6);
+    expect(b.roundTripMs).toBe(201);
+    expect(b.current).toBe(6);
+    // B's own writes waited for three holders each: B brings the limit down, and A follows.
+    const waited = { latencyMs: 400, inFlight: 6, lockWaitMs: undefined, gapMs: 50 };
+    for (let i = 0; i < 4; i++) {
+      b.onResponse(waited);
+      a.learn?.(waited);
+    }
+    expect(b.current).toBeLessThan(6);
+    expect(a.current).toBe(b.current);
   });
 
   test('a fixed limit keeps its count whatever it measures, and measures the round trip and the hold for the pacing', () => {
