@@ -3,6 +3,7 @@ import { endpointOf } from './endpoint-measures.js';
 import type { ConcurrencyLimit, WriteSample } from './limit-types.js';
 import { OwnWrites } from './own-writes.js';
 import { pacedWaitMs } from './pacing.js';
+import { insertInOrder } from './queue-order.js';
 import { SpacingGate } from './spacing-gate.js';
 
 /**
@@ -100,7 +101,7 @@ export class RequestQueue {
    */
   reserve(ticket: QueueTicket): void {
     if (this.#waiting.some((waiter) => waiter.seq === ticket.seq)) return;
-    this.#insert({ ...ticket, grant: noop, fail: noop, reserved: true });
+    insertInOrder(this.#waiting, { ...ticket, grant: noop, fail: noop, reserved: true });
   }
 
   /** Frees a reserved place (the request ended without being sent again). */
@@ -143,7 +144,7 @@ export class RequestQueue {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       if (reservedAt !== -1) this.#waiting.splice(reservedAt, 0, waiter);
-      else this.#insert(waiter);
+      else insertInOrder(this.#waiting, waiter);
       this.pump();
     });
   }
@@ -280,19 +281,5 @@ export class RequestQueue {
   #handOff(): void {
     const delay = this.handoffWaitMs();
     if (delay > 0) this.#cooling.add(delay);
-  }
-
-  #insert(waiter: Waiter): void {
-    let index = this.#waiting.length;
-    while (index > 0) {
-      const before = this.#waiting[index - 1]!;
-      if (
-        before.priority > waiter.priority ||
-        (before.priority === waiter.priority && before.seq < waiter.seq)
-      )
-        break;
-      index--;
-    }
-    this.#waiting.splice(index, 0, waiter);
   }
 }
