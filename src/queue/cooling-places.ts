@@ -18,6 +18,12 @@ export class CoolingPlaces {
     return waiting;
   }
 
+  /** When each place still waiting may take a write again (ms, `Date.now()` time), earliest first. */
+  get until(): number[] {
+    const time = Date.now();
+    return this.#until.filter((until) => until > time);
+  }
+
   /** A freed place waits `ms` before it may take a write. */
   add(ms: number): void {
     // Kept in order of their end (waits differ), so that the timer follows the first to end.

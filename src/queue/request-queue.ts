@@ -269,6 +269,11 @@ export class RequestQueue {
     this.limit.onLockTimeout(sample);
   }
 
+  /** When each of this tab's places freed by a hand-off may take a write again (`Date.now()` time). */
+  coolingUntil(): number[] {
+    return this.#cooling.until;
+  }
+
   /** How long a place freed while another write is at the server waits before taking the next write. */
   handoffWaitMs(): number {
     // Spaced writes need no hand-off wait: each goes its spacing after the one before it.

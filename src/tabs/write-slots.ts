@@ -1,6 +1,8 @@
 import { CoolingPlaces } from '../queue/cooling-places.js';
 
 const noop = () => {};
+/** Ends the name of a slot that stands for a place waiting out a hand-off, not for a write. */
+const coolingMark = ':cooling';
 
 /** What the tabs' write lock reads from the tab's request queue, and tells it. */
 export type WriteLockHost = {
@@ -8,6 +10,8 @@ export type WriteLockHost = {
   readonly limit: { readonly current: number };
   /** How long a place freed while another write waits for PHP's lock waits before taking the next write, ms. */
   handoffWaitMs(): number;
+  /** When each of the tab's places freed by a hand-off may take a write again (`Date.now()` time). */
+  coolingUntil(): number[];
   /** Whether the request holding its turn now must run alone (a login, a lane request). */
   readonly alone: boolean;
   /** Whether writes are spaced (see WriteSpacing) and one of this tab waits in line: it goes within a spacing or so. */
@@ -29,6 +33,8 @@ export class WriteSlots {
   host: WriteLockHost | undefined;
   /** The other tabs' slots held now. */
   readonly #foreign = new Set<string>();
+  /** The other tabs' places still waiting out a hand-off, each held as a slot until it may take a write. */
+  readonly #foreignCooling = new Set<string>();
   /** Places freed by an end that wait before they take a write again. */
   readonly #cooling: CoolingPlaces;
   readonly #prefix: string;
@@ -52,9 +58,34 @@ export class WriteSlots {
     return this.#foreign.size;
   }
 
-  /** The other tabs' writes in flight plus the places still waiting after an end. */
+  /** The other tabs' writes in flight plus the places still waiting after an end (this tab's or another's). */
   get busy(): number {
-    return this.#foreign.size + this.#cooling.count;
+    // With no write of the session's tabs at the server, no waiter needs another tab's place kept waiting.
+    const writing = this.#foreign.size + this.ownInFlight() > 0;
+    // A write's end may have set a place waiting both in its own tab and here (this tab followed it): counted once.
+    const cooling = Math.max(writing ? this.#foreignCooling.size : 0, this.#cooling.count);
+    return this.#foreign.size + cooling;
+  }
+
+  /** When this tab's places freed by another tab's end may take a write again (`Date.now()` time). */
+  get coolingUntil(): number[] {
+    return this.#cooling.until;
+  }
+
+  /**
+   * Holds a slot for a place of this tab that waits out a hand-off until `until`, so that the next holder of the
+   * baton does not send into it at once (its write would reach PHP a hold or more before its turn); resolves once
+   * held.
+   */
+  hold(locks: LockManager, until: number): Promise<void> {
+    return new Promise<void>((held) => {
+      locks
+        .request(`${this.#own}${this.#next++}${coolingMark}`, () => {
+          held();
+          return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
+        })
+        .catch(() => held());
+    });
   }
 
   /**
@@ -96,9 +127,12 @@ export class WriteSlots {
   }
 
   #follow(locks: LockManager, name: string): void {
-    if (this.#foreign.has(name)) return;
-    this.#foreign.add(name);
-    this.host?.foreignWrites(this.#foreign.size);
+    // A place waiting out its hand-off ends its wait by itself: no write ended, nothing more to wait.
+    const cooling = name.endsWith(coolingMark);
+    const set = cooling ? this.#foreignCooling : this.#foreign;
+    if (set.has(name)) return;
+    set.add(name);
+    if (!cooling) this.host?.foreignWrites(this.#foreign.size);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     locks
@@ -106,9 +140,11 @@ export class WriteSlots {
       .catch(noop)
       .finally(() => {
         clearTimeout(timer);
-        this.#foreign.delete(name);
-        this.host?.foreignWrites(this.#foreign.size);
-        this.cool();
+        set.delete(name);
+        if (!cooling) {
+          this.host?.foreignWrites(this.#foreign.size);
+          this.cool();
+        }
         this.onChange();
       });
   }

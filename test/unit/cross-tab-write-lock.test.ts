@@ -138,6 +138,21 @@ describe('cross-tab write lock', () => {
     b1();
   });
 
+  test('a place of one tab still waiting out the hand-off delay when the baton passes is not sent into at once by the next tab', async () => {
+    const [a, b] = [tab(2, { handoffMs: 40 }), tab(2)];
+    const { log, send } = world();
+    const a1 = await send(a, 'a1');
+    const a2 = await send(a, 'a2');
+    // a1's answer frees a place while a2 waits for PHP's lock: that place waits 40 ms before the next write.
+    a1();
+    const b1 = send(b, 'b1');
+    await sleep(20);
+    expect(log).toEqual(['a1 sent', 'a2 sent', 'a1 answered']);
+    (await b1)();
+    expect(log).toEqual(['a1 sent', 'a2 sent', 'a1 answered', 'b1 sent', 'b1 answered']);
+    a2();
+  });
+
   test("a request that runs alone waits for every tab's writes, and no other write goes while it is in flight", async () => {
     const [a, b] = [tab(2), tab(2)];
     const { log, send } = world();
