@@ -24,6 +24,12 @@ export type WriteSample = {
    */
   spacing?: SpacingTrial | undefined;
   /**
+   * When the answer came, ms since the epoch at sub-millisecond precision (`performance.timeOrigin +
+   * performance.now()`): the tabs share that clock, so another tab measures the hold from this answer itself, not
+   * from when the sample reached it over the channel.
+   */
+  answeredAt?: number | undefined;
+  /**
    * The writer's limit after this answer, for the other tabs: the limit counts every tab's writes, so the tabs
    * keep one, each moving it with its own answers.
    */

@@ -54,11 +54,16 @@ export class OwnWrites {
   }
 
   /**
-   * Another tab's write was answered now (its sample came over the tabs' channel): the next answer of ours that
-   * was at the server meanwhile waited behind it, so the hold is the time since this one, not since our last.
+   * Another tab's write was answered at `at` (ms since the epoch; its sample came over the tabs' channel): the
+   * next answer of ours that was at the server meanwhile waited behind it, so the hold is the time since this one,
+   * not since our last. The channel's delay varies by a few ms: taken as the answer's time, it made the hand-overs
+   * of a lock that hands over at once look as uneven as a poll's.
    */
-  foreignAnswered(): void {
-    this.#lastAnswerAt = now();
+  foreignAnswered(at?: number): void {
+    const time = now();
+    const local =
+      at === undefined || !Number.isFinite(at) ? time : Math.min(time, at - performance.timeOrigin);
+    this.#lastAnswerAt = Math.max(this.#lastAnswerAt, local);
   }
 
   /** The write `seq` has its queue turn but waits for the tabs' write lock before it is sent. */
@@ -98,7 +103,8 @@ export class OwnWrites {
     const gapMs = ran && sent.at < this.#lastAnswerAt ? time - this.#lastAnswerAt : undefined;
     if (ran) this.#lastAnswerAt = time;
     const { spacedMs, inFlight } = sent;
-    return { latencyMs: time - sent.at, inFlight, lockWaitMs, gapMs, spacedMs };
+    const answeredAt = performance.timeOrigin + time;
+    return { latencyMs: time - sent.at, inFlight, lockWaitMs, gapMs, spacedMs, answeredAt };
   }
 
   /** The write `seq` met a lock timeout: remembers whether another write of ours held the lock meanwhile. */

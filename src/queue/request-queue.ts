@@ -256,7 +256,7 @@ export class RequestQueue {
 
   /** Another tab's write answered (its sample, told over the tabs' channel): the limit learns the lock from it. */
   learn(sample: WriteSample): void {
-    this.ownWrites.foreignAnswered();
+    this.ownWrites.foreignAnswered(sample.answeredAt);
     this.limit.learn?.(sample);
   }
 
