@@ -1,8 +1,8 @@
 import { CoolingPlaces } from '../queue/cooling-places.js';
 
 const noop = () => {};
-/** Ends the name of a slot that stands for a place waiting out a hand-off, not for a write. */
-const coolingMark = ':cooling';
+/** Marks the name of a slot that stands for a place waiting out a hand-off until the time after it, not a write. */
+const coolingMark = ':cooling:';
 
 /** What the tabs' write lock reads from the tab's request queue, and tells it. */
 export type WriteLockHost = {
@@ -33,8 +33,9 @@ export class WriteSlots {
   host: WriteLockHost | undefined;
   /** The other tabs' slots held now. */
   readonly #foreign = new Set<string>();
-  /** The other tabs' places still waiting out a hand-off, each held as a slot until it may take a write. */
-  readonly #foreignCooling = new Set<string>();
+  /** The other tabs' places still waiting out a hand-off when this tab took the baton, by slot name. */
+  readonly #handed = new Map<string, number>();
+  readonly #handedCooling: CoolingPlaces;
   /** Places freed by an end that wait before they take a write again. */
   readonly #cooling: CoolingPlaces;
   readonly #prefix: string;
@@ -49,6 +50,7 @@ export class WriteSlots {
     private readonly onChange: () => void,
   ) {
     this.#cooling = new CoolingPlaces(onChange);
+    this.#handedCooling = new CoolingPlaces(onChange);
     this.#prefix = `${name}:slot:`;
     this.#own = `${this.#prefix}${Math.random().toString(36).slice(2)}:`;
   }
@@ -63,7 +65,7 @@ export class WriteSlots {
     // With no write of the session's tabs at the server, no waiter needs another tab's place kept waiting.
     const writing = this.#foreign.size + this.ownInFlight() > 0;
     // A write's end may have set a place waiting both in its own tab and here (this tab followed it): counted once.
-    const cooling = Math.max(writing ? this.#foreignCooling.size : 0, this.#cooling.count);
+    const cooling = Math.max(writing ? this.#handedCooling.count : 0, this.#cooling.count);
     return this.#foreign.size + cooling;
   }
 
@@ -73,14 +75,15 @@ export class WriteSlots {
   }
 
   /**
-   * Holds a slot for a place of this tab that waits out a hand-off until `until`, so that the next holder of the
-   * baton does not send into it at once (its write would reach PHP a hold or more before its turn); resolves once
-   * held.
+   * Holds a slot for a place of this tab that waits out a hand-off until `until` (`Date.now()` time, in its name),
+   * so that the next holder of the baton does not send into it at once (its write would reach PHP a hold or more
+   * before its turn); resolves once held. The next holder times the wait itself: a hidden tab's timers may run
+   * a second late.
    */
   hold(locks: LockManager, until: number): Promise<void> {
     return new Promise<void>((held) => {
       locks
-        .request(`${this.#own}${this.#next++}${coolingMark}`, () => {
+        .request(`${this.#own}${this.#next++}${coolingMark}${Math.round(until)}`, () => {
           held();
           return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
         })
@@ -120,19 +123,29 @@ export class WriteSlots {
   async find(locks: LockManager, ignore: boolean): Promise<LockManagerSnapshot> {
     const snapshot = await locks.query();
     if (ignore) return snapshot;
+    const time = Date.now();
+    for (const [name, until] of this.#handed) if (until <= time) this.#handed.delete(name);
     for (const { name } of snapshot.held ?? []) {
-      if (name?.startsWith(this.#prefix) && !name.startsWith(this.#own)) this.#follow(locks, name);
+      if (!name?.startsWith(this.#prefix) || name.startsWith(this.#own)) continue;
+      const mark = name.indexOf(coolingMark);
+      if (mark === -1) this.#follow(locks, name);
+      else this.#waitOut(name, Number(name.slice(mark + coolingMark.length)), time);
     }
     return snapshot;
   }
 
+  /** Another tab's place waiting out a hand-off until `until`: it stays busy here until then. */
+  #waitOut(name: string, until: number, time: number): void {
+    if (!(until > time) || this.#handed.has(name)) return;
+    this.#handed.set(name, until);
+    // Never longer than a timeout, whatever another tab wrote in the name.
+    this.#handedCooling.add(Math.min(until - time, this.timeoutMs));
+  }
+
   #follow(locks: LockManager, name: string): void {
-    // A place waiting out its hand-off ends its wait by itself: no write ended, nothing more to wait.
-    const cooling = name.endsWith(coolingMark);
-    const set = cooling ? this.#foreignCooling : this.#foreign;
-    if (set.has(name)) return;
-    set.add(name);
-    if (!cooling) this.host?.foreignWrites(this.#foreign.size);
+    if (this.#foreign.has(name)) return;
+    this.#foreign.add(name);
+    this.host?.foreignWrites(this.#foreign.size);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     locks
@@ -140,11 +153,9 @@ export class WriteSlots {
       .catch(noop)
       .finally(() => {
         clearTimeout(timer);
-        set.delete(name);
-        if (!cooling) {
-          this.host?.foreignWrites(this.#foreign.size);
-          this.cool();
-        }
+        this.#foreign.delete(name);
+        this.host?.foreignWrites(this.#foreign.size);
+        this.cool();
         this.onChange();
       });
   }
