@@ -24,10 +24,9 @@ export class CoolingPlaces {
     return this.#until.filter((until) => until > time);
   }
 
-  /** A freed place waits `ms` before it may take a write. */
-  add(ms: number): void {
+  /** A freed place waits `ms` before it may take a write (until `until`, when given: a time another tab chose). */
+  add(ms: number, until = Date.now() + ms): void {
     // Kept in order of their end (waits differ), so that the timer follows the first to end.
-    const until = Date.now() + ms;
     let index = this.#until.length;
     while (index > 0 && this.#until[index - 1]! > until) index--;
     this.#until.splice(index, 0, until);

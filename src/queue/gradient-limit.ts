@@ -159,8 +159,7 @@ export class GradientLimit implements ConcurrencyLimit {
     // The limit counts every tab's writes: the tabs keep one, as TCP connections to one host may share one
     // window (RFC 9040). Kept apart, a tab whose turn comes sent at its stale limit (2 where the other had
     // learnt 4), and the lock idled at each hand-over between the tabs.
-    const { limit } = sample;
-    if (typeof limit === 'number' && Number.isFinite(limit)) this.#limit = this.#clamp(limit);
+    if (Number.isFinite(sample.limit)) this.#limit = this.#clamp(sample.limit!);
   }
 
   #clamp(limit: number): number {

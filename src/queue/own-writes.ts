@@ -61,8 +61,7 @@ export class OwnWrites {
    */
   foreignAnswered(at?: number): void {
     const time = now();
-    const local =
-      at === undefined || !Number.isFinite(at) ? time : Math.min(time, at - performance.timeOrigin);
+    const local = Number.isFinite(at) ? Math.min(time, at! - performance.timeOrigin) : time;
     this.#lastAnswerAt = Math.max(this.#lastAnswerAt, local);
   }
 

@@ -151,8 +151,9 @@ export class CrossTabWriteLock {
     this.#wanted = false;
     const slots = [...this.#holders].map((holder) => this.#slots.take(locks, holder));
     // So do this tab's places still waiting out a hand-off: sent into at once, they would reach PHP too early.
-    const cooling = [...(this.#host?.coolingUntil() ?? []), ...this.#slots.coolingUntil];
-    for (const until of cooling) slots.push(this.#slots.hold(locks, until));
+    for (const until of [...(this.#host?.coolingUntil() ?? []), ...this.#slots.coolingUntil]) {
+      slots.push(this.#slots.hold(locks, until));
+    }
     void Promise.all(slots).then(() => {
       this.#unlock?.();
       this.#unlock = undefined;

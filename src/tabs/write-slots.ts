@@ -33,8 +33,7 @@ export class WriteSlots {
   host: WriteLockHost | undefined;
   /** The other tabs' slots held now. */
   readonly #foreign = new Set<string>();
-  /** The other tabs' places still waiting out a hand-off when this tab took the baton, by slot name. */
-  readonly #handed = new Map<string, number>();
+  /** The other tabs' places still waiting out a hand-off when this tab took the baton. */
   readonly #handedCooling: CoolingPlaces;
   /** Places freed by an end that wait before they take a write again. */
   readonly #cooling: CoolingPlaces;
@@ -83,7 +82,7 @@ export class WriteSlots {
   hold(locks: LockManager, until: number): Promise<void> {
     return new Promise<void>((held) => {
       locks
-        .request(`${this.#own}${this.#next++}${coolingMark}${Math.round(until)}`, () => {
+        .request(`${this.#own}${this.#next++}${coolingMark}${until}`, () => {
           held();
           return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
         })
@@ -123,23 +122,22 @@ export class WriteSlots {
   async find(locks: LockManager, ignore: boolean): Promise<LockManagerSnapshot> {
     const snapshot = await locks.query();
     if (ignore) return snapshot;
-    const time = Date.now();
-    for (const [name, until] of this.#handed) if (until <= time) this.#handed.delete(name);
     for (const { name } of snapshot.held ?? []) {
       if (!name?.startsWith(this.#prefix) || name.startsWith(this.#own)) continue;
       const mark = name.indexOf(coolingMark);
       if (mark === -1) this.#follow(locks, name);
-      else this.#waitOut(name, Number(name.slice(mark + coolingMark.length)), time);
+      else this.#waitOut(Number(name.slice(mark + coolingMark.length)));
     }
     return snapshot;
   }
 
-  /** Another tab's place waiting out a hand-off until `until`: it stays busy here until then. */
-  #waitOut(name: string, until: number, time: number): void {
-    if (!(until > time) || this.#handed.has(name)) return;
-    this.#handed.set(name, until);
-    // Never longer than a timeout, whatever another tab wrote in the name.
-    this.#handedCooling.add(Math.min(until - time, this.timeoutMs));
+  /** Another tab's place waiting out a hand-off until `until`: it stays busy here until then (once, if seen again). */
+  #waitOut(until: number): void {
+    const wait = until - Date.now();
+    // A place never waits a write-lock timeout: a longer wait is not one a tab chose.
+    if (wait > 0 && wait < this.timeoutMs && !this.#handedCooling.until.includes(until)) {
+      this.#handedCooling.add(wait, until);
+    }
   }
 
   #follow(locks: LockManager, name: string): void {
