@@ -27,7 +27,9 @@ export type WriteLockHost = {
  * Web Lock of its own, a slot, named `<lock>:slot:<tab>:<n>`, from the hand-over until its answer is read; the
  * next holder finds the other tabs' slots (`navigator.locks.query()`), counts them against its limit, and learns
  * when each ends by asking for it. After an end while another write waits for PHP's lock, a place waits the
- * queue's hand-off delay before taking the next write, as within one tab.
+ * queue's hand-off delay before taking the next write, as within one tab. A place of the tab still waiting so when
+ * it passes the baton goes with it as a slot named `<lock>:slot:<tab>:<n>:cooling:<end time>`: the next holder
+ * counts it busy until that time.
  */
 export class WriteSlots {
   host: WriteLockHost | undefined;
