@@ -1,3 +1,4 @@
+import { epochMs, localMs } from '../utils/tabs-clock.js';
 import type { WriteSample } from './limit-types.js';
 
 type Sent = {
@@ -61,7 +62,7 @@ export class OwnWrites {
    */
   foreignAnswered(at?: number): void {
     const time = now();
-    const local = Number.isFinite(at) ? Math.min(time, at! - performance.timeOrigin) : time;
+    const local = Number.isFinite(at) ? Math.min(time, localMs(at!)) : time;
     this.#lastAnswerAt = Math.max(this.#lastAnswerAt, local);
   }
 
@@ -102,7 +103,7 @@ export class OwnWrites {
     const gapMs = ran && sent.at < this.#lastAnswerAt ? time - this.#lastAnswerAt : undefined;
     if (ran) this.#lastAnswerAt = time;
     const { spacedMs, inFlight } = sent;
-    const answeredAt = performance.timeOrigin + time;
+    const answeredAt = epochMs(time);
     return { latencyMs: time - sent.at, inFlight, lockWaitMs, gapMs, spacedMs, answeredAt };
   }
 

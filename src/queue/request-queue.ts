@@ -227,8 +227,9 @@ export class RequestQueue {
 
   /** Whether writes are spaced and one of this tab waits in line: the tabs' write lock keeps the baton for it. */
   get spacedWriteWaiting(): boolean {
-    const waits = this.spacing.waiting || this.#waiting.some((w) => w.mode === 'write' && !w.reserved);
-    return waits && this.limit.spacingMs !== undefined;
+    // Read at every change of the tabs' write lock: the line is looked through only while writes are spaced.
+    if (this.limit.spacingMs === undefined) return false;
+    return this.spacing.waiting || this.#waiting.some((w) => w.mode === 'write' && !w.reserved);
   }
 
   /** From now on writes wait for the tabs' write lock after their turn, and sending() says when they go. */

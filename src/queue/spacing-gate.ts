@@ -1,3 +1,5 @@
+import { epochMs, localMs } from '../utils/tabs-clock.js';
+
 const now = () => performance.now();
 
 /**
@@ -47,14 +49,14 @@ export class SpacingGate {
     this.#lastSentAt = at;
     this.#extra = 0;
     if (spacing === undefined) return undefined;
-    this.onSent?.(performance.timeOrigin + at);
+    this.onSent?.(epochMs(at));
     if (!follows) return undefined;
     return Math.abs(interval - spacing) <= Math.max(2, 0.1 * spacing) ? spacing : interval;
   }
 
   /** Another tab sent a write at `at` (ms since the epoch): the next one is spaced after it too. */
   foreignSent(at: number): void {
-    this.#lastSentAt = Math.max(this.#lastSentAt, at - performance.timeOrigin);
+    this.#lastSentAt = Math.max(this.#lastSentAt, localMs(at));
   }
 
   /** The next write goes `ms` later than the spacing says (a write waited at the server: see WriteSpacing). */

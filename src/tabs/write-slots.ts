@@ -82,14 +82,8 @@ export class WriteSlots {
    * a second late.
    */
   hold(locks: LockManager, until: number): Promise<void> {
-    return new Promise<void>((held) => {
-      locks
-        .request(`${this.#own}${this.#next++}${coolingMark}${until}`, () => {
-          held();
-          return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
-        })
-        .catch(() => held());
-    });
+    const waited = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
+    return this.#slot(locks, `${coolingMark}${until}`, waited);
   }
 
   /**
@@ -98,23 +92,24 @@ export class WriteSlots {
    */
   take(locks: LockManager, holder: { release: () => void; slot?: Promise<void> }): Promise<void> {
     if (holder.slot) return holder.slot;
-    let ended = false;
-    let free: () => void = () => {
-      ended = true;
-    };
-    holder.release = () => free();
-    holder.slot = new Promise<void>((held) => {
+    // Settled by the write's end, before or after the slot is granted (then it is let go at once).
+    const ended = new Promise<void>((resolve) => {
+      holder.release = resolve;
+    });
+    holder.slot = this.#slot(locks, '', ended);
+    return holder.slot;
+  }
+
+  /** Takes a slot of this tab (its name ends with `suffix`) until `released` settles; resolves once it is held. */
+  #slot(locks: LockManager, suffix: string, released: Promise<void>): Promise<void> {
+    return new Promise<void>((held) => {
       locks
-        .request(`${this.#own}${this.#next++}`, () => {
+        .request(`${this.#own}${this.#next++}${suffix}`, () => {
           held();
-          if (ended) return;
-          return new Promise<void>((resolve) => {
-            free = resolve;
-          });
+          return released;
         })
         .catch(() => held());
     });
-    return holder.slot;
   }
 
   /**
