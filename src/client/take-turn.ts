@@ -1,6 +1,5 @@
 import { requestEvent } from '../core/request-info.js';
 import { holdAcrossTabs } from '../tabs/cross-tab-write-lock.js';
-import { sleep } from '../utils/sleep.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 
@@ -40,18 +39,8 @@ export const takeTurn = (
     try {
       const release = await granted;
       if (!tabLock) return release;
-      const held = await holdAcrossTabs(tabLock, signal, release);
-      // Against a lock that polls, another tab's write may have gone since the turn came: space after it.
-      const spacing = queue.spacingWaitMs();
-      if (spacing > 0) {
-        await sleep(spacing, signal).catch((error: unknown) => {
-          held();
-          throw error;
-        });
-      }
-      // The write goes only now: its latency starts here, not when the queue granted its turn.
-      queue.sending(ticket.seq);
-      return held;
+      // The write goes only once the lock lets it: its latency starts there, not when the queue granted its turn.
+      return await holdAcrossTabs(tabLock, signal, release, () => queue.sending(ticket.seq));
     } finally {
       deadline.resume();
       if (typeof granted !== 'function') record.queuedMs += now() - queuedAt;

@@ -38,6 +38,7 @@ export class CrossTabWriteLock {
   #channel: BroadcastChannel | undefined;
   #host: WriteLockHost | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #spacingTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #holders = new Set<Holder>();
   /**
    * Writes of this tab that have their queue turn and wait here, in the order they came: they start in that order
@@ -69,10 +70,16 @@ export class CrossTabWriteLock {
     host.writesWaitForTabs();
   }
 
-  /** Waits until this write may be sent; resolves to its release (call it once its answer is read). */
-  async acquire(signal: AbortSignal): Promise<() => void> {
+  /**
+   * Waits until this write may be sent; calls `onStart` as it may (before the next write in line is looked at,
+   * which is spaced after it), and resolves to its release (call it once its answer is read).
+   */
+  async acquire(signal: AbortSignal, onStart: () => void = noop): Promise<() => void> {
     const locks = webLocks();
-    if (!locks) return noop;
+    if (!locks) {
+      onStart();
+      return noop;
+    }
     const place = {};
     this.#line.push(place);
     try {
@@ -92,6 +99,7 @@ export class CrossTabWriteLock {
       this.#settle(locks);
       throw error;
     }
+    onStart();
     this.#leave(place);
     const holder: Holder = { alone: this.#host?.alone ?? false, release: noop };
     this.#holders.add(holder);
@@ -110,6 +118,16 @@ export class CrossTabWriteLock {
     if (host?.alone) return this.#holders.size === 0 && this.#slots.size === 0;
     // Without query() this tab's writes cannot be seen by the next holder: they drain before it passes.
     if (this.#wanted && !this.#overlaps(locks) && this.#pastMaxHold()) return false;
+    // Against a lock that polls: spaced after any tab's last write, here at the head of the line, so that a later
+    // write of this tab does not go first (it would, on its own wait ended sooner), and at once if the lock frees.
+    const spacing = host?.spacingWaitMs() ?? 0;
+    if (spacing > 0) {
+      this.#spacingTimer ??= setTimeout(() => {
+        this.#spacingTimer = undefined;
+        this.#notify();
+      }, spacing);
+      return false;
+    }
     const busy = this.#slots.busy;
     if (busy === 0) return true;
     if (!host) return this.#slots.size === 0;
@@ -278,16 +296,18 @@ export class CrossTabWriteLock {
 
 /**
  * Holds the cross-tab write lock for a 'write' or session-rotating request from send until its response is read:
- * resolves to a release that frees both the lock and the queue turn `releaseTurn`.
+ * calls `onSend` when the request may go, and resolves to a release that frees both the lock and the queue turn
+ * `releaseTurn`.
  */
 export const holdAcrossTabs = async (
   lock: CrossTabWriteLock,
   signal: AbortSignal,
   releaseTurn: () => void,
+  onSend?: () => void,
 ): Promise<() => void> => {
   let unlock: () => void;
   try {
-    unlock = await lock.acquire(signal);
+    unlock = await lock.acquire(signal, onSend);
   } catch (error) {
     releaseTurn();
     throw error;

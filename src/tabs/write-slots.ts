@@ -16,6 +16,8 @@ export type WriteLockHost = {
   readonly alone: boolean;
   /** Whether writes are spaced (see WriteSpacing) and one of this tab waits in line: it goes within a spacing or so. */
   readonly spacedWriteWaiting: boolean;
+  /** How long the tab's next write still waits for the spacing after the last write of any tab, ms. */
+  spacingWaitMs(): number;
   /** The other tabs' writes at the server are now `count`. */
   foreignWrites(count: number): void;
   /** From now on the tab's writes wait for this lock after their queue turn. */

@@ -53,8 +53,7 @@ const world = () => {
       label: { method: 'POST', url: label },
     } as const;
     const turn = await from.queue.acquire(ticket, signal);
-    const release = await holdAcrossTabs(from.lock, signal, turn);
-    from.queue.sending(ticket.seq);
+    const release = await holdAcrossTabs(from.lock, signal, turn, () => from.queue.sending(ticket.seq));
     inFlight++;
     most = Math.max(most, inFlight);
     log.push(`${label} sent`);
@@ -209,6 +208,61 @@ describe('cross-tab write lock', () => {
     (await b1)();
     expect(log.slice(3)).toEqual(['b1 sent', 'b1 answered']);
     a1();
+  });
+
+  test("a tab's write waits the spacing after another tab's at the head of its line, and goes once the lock frees", async () => {
+    // The wait was a sleep after the baton, timed once: a later write of the tab, let go by the queue when the
+    // other tab's write ended, reached PHP first, and the two met at its lock.
+    const channels = [new TabChannel('spaced-line'), new TabChannel('spaced-line')];
+    const [a, b] = channels.map((channel) => {
+      const queue = new RequestQueue(spacedLimit(1000, 2), () => 'open');
+      const lock = new CrossTabWriteLock(name, 5000);
+      lock.attach(queue);
+      shareWriteSamples(channel, queue);
+      return { queue, lock };
+    }) as [Tab, Tab];
+    try {
+      const { log, send } = world();
+      const a1 = await send(a, 'a1');
+      const b1 = send(b, 'b1');
+      await settle();
+      expect(log).toEqual(['a1 sent']);
+      a1();
+      await settle();
+      // Nothing of the tabs at the server: the lock is free, the spacing has nothing to wait for.
+      expect(log).toEqual(['a1 sent', 'a1 answered', 'b1 sent']);
+      (await b1)();
+    } finally {
+      for (const channel of channels) channel.close();
+    }
+  });
+
+  test('of two writes of a tab let go together, the second waits the spacing after the first', async () => {
+    // Looked at before the first counted as sent, the second went with it.
+    const channels = [new TabChannel('spaced-pair'), new TabChannel('spaced-pair')];
+    const [a, b] = channels.map((channel) => {
+      const queue = new RequestQueue(spacedLimit(50, 3), () => 'open');
+      const lock = new CrossTabWriteLock(name, 5000);
+      lock.attach(queue);
+      shareWriteSamples(channel, queue);
+      return { queue, lock };
+    }) as [Tab, Tab];
+    try {
+      const { log, send } = world();
+      const b1 = await send(b, 'b1');
+      await sleep(60);
+      // Past the spacing after b1: tab A's queue lets both writes go, and they wait for the baton.
+      const a1 = send(a, 'a1');
+      const a2 = send(a, 'a2');
+      await settle();
+      expect(log).toEqual(['b1 sent', 'a1 sent']);
+      (await a2)();
+      expect(log.slice(2)).toEqual(['a2 sent', 'a2 answered']);
+      (await a1)();
+      (await b1)();
+    } finally {
+      for (const channel of channels) channel.close();
+    }
   });
 
   test("a hung tab's write in flight is waited for at most the timeout", async () => {
