@@ -12,7 +12,7 @@ export class SpacingGate {
   /** Added to the spacing before the next write (see pause()). */
   #extra = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Told when a spaced write goes (ms since the epoch): the tabs pass it on to the session's other tabs. */
+  /** Told when a write goes (ms since the epoch): the tabs pass it on to the session's other tabs. */
   onSent: ((at: number) => void) | undefined;
 
   /** @param onReady called when a write held by the spacing may go */
@@ -48,9 +48,9 @@ export class SpacingGate {
     const interval = at - this.#lastSentAt;
     this.#lastSentAt = at;
     this.#extra = 0;
-    if (spacing === undefined) return undefined;
+    // Told even while this tab does not space: another tab may already, and must space after this write too.
     this.onSent?.(epochMs(at));
-    if (!follows) return undefined;
+    if (spacing === undefined || !follows) return undefined;
     return Math.abs(interval - spacing) <= Math.max(2, 0.1 * spacing) ? spacing : interval;
   }
 

@@ -149,6 +149,9 @@ describe('the queue with spaced writes', () => {
     ];
     const channels = [new TabChannel('spacing-test'), new TabChannel('spacing-test')];
     const stops = [shareWriteSamples(channels[0]!, a), shareWriteSamples(channels[1]!, b)];
+    // Long after the page started: a tab that never heard of A's write would wait nothing.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    vi.advanceTimersByTime(60_000);
     try {
       for (const queue of [a, b]) queue.writesWaitForTabs();
       const signal = new AbortController().signal;
@@ -167,6 +170,34 @@ describe('the queue with spaced writes', () => {
       b.foreignWrites(0);
       expect(b.spacingWaitMs()).toBe(0);
     } finally {
+      vi.useRealTimers();
+      for (const stop of stops) stop();
+      for (const channel of channels) channel.close();
+    }
+  });
+
+  test("spaces a tab's write after another tab's even when that tab has not yet seen the lock poll", async () => {
+    // Tab A still paces its writes (its answers have not shown the polls yet); tab B, told by other answers,
+    // spaces them. Not knowing when A's write went, B sent at once into a place A's write was about to take,
+    // and overtook it at PHP's lock.
+    const a = new RequestQueue(createConcurrencyLimit(adaptive), () => 'open');
+    const b = new RequestQueue(spaced(5000), () => 'open');
+    const channels = [new TabChannel('spacing-test-2'), new TabChannel('spacing-test-2')];
+    const stops = [shareWriteSamples(channels[0]!, a), shareWriteSamples(channels[1]!, b)];
+    // Long after the page started: a tab that never heard of A's write would wait nothing.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    vi.advanceTimersByTime(60_000);
+    try {
+      for (const queue of [a, b]) queue.writesWaitForTabs();
+      const signal = new AbortController().signal;
+      const write = ticket();
+      expect(typeof a.acquire(write, signal)).toBe('function');
+      a.sending(write.seq);
+      b.foreignWrites(1);
+      await vi.waitFor(() => expect(b.spacingWaitMs()).toBeGreaterThan(0));
+      expect(b.spacingWaitMs()).toBeLessThanOrEqual(5000);
+    } finally {
+      vi.useRealTimers();
       for (const stop of stops) stop();
       for (const channel of channels) channel.close();
     }
