@@ -67,9 +67,11 @@ export class WriteSpacing {
     if (spacedMs !== undefined) {
       if (waited) this.#tooEarly(spacedMs, spacing, afterWait);
       else this.#inTime(spacedMs, spacing);
-      // Never as long as a round trip: one at a time would be as fast, and no write would be spaced.
-      this.ms = Math.max(1, Math.min(noQueueMs - 1, this.ms!));
     }
+    // Never as long as a round trip: one at a time would be as fast, and no write would be spaced. Also after a
+    // write not held back by the spacing: above the round trip, every write goes only once the one before it is
+    // answered, none is held back, and the trial could never bring it down.
+    this.ms = Math.max(1, Math.min(noQueueMs - 1, this.ms!));
     // No more than a spacing: a longer wait was for writes of another tab or device, not a schedule out of step.
     return waited ? Math.min(latencyMs - noQueueMs, this.ms!) : 0;
   }

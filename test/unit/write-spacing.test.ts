@@ -106,6 +106,16 @@ describe('the spacing, found by trial', () => {
     spacing.lockTimeout();
     expect(spacing.ms).toBe(2 * before);
   });
+
+  test('comes under a round trip on an answer even when no write was held back by it', () => {
+    // Started above the round trip (a hold of 250 ms, answers 255 ms after their send), each write goes only
+    // once the one before it is answered: none is held back, and the trial alone would never move.
+    const spacing = new WriteSpacing();
+    spacing.start(250);
+    expect(spacing.ms).toBeGreaterThan(255);
+    spacing.answered({ latencyMs: 255, noQueueMs: 255, spacedMs: undefined });
+    expect(spacing.ms).toBeLessThan(255);
+  });
 });
 
 describe('the queue with spaced writes', () => {
