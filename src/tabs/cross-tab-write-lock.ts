@@ -38,7 +38,6 @@ export class CrossTabWriteLock {
   #channel: BroadcastChannel | undefined;
   #host: WriteLockHost | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #spacingTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #holders = new Set<Holder>();
   /**
    * Writes of this tab that have their queue turn and wait here, in the order they came: they start in that order
@@ -122,10 +121,8 @@ export class CrossTabWriteLock {
     // write of this tab does not go first (it would, on its own wait ended sooner), and at once if the lock frees.
     const spacing = host?.spacingWaitMs() ?? 0;
     if (spacing > 0) {
-      this.#spacingTimer ??= setTimeout(() => {
-        this.#spacingTimer = undefined;
-        this.#notify();
-      }, spacing);
+      // A timer per look while the spacing holds the head back: a stale one only makes the line look again.
+      setTimeout(() => this.#notify(), spacing);
       return false;
     }
     const busy = this.#slots.busy;
