@@ -220,7 +220,7 @@ export class RequestQueue {
     this.ownWrites.sending(seq, this.spacing.sent(this.limit.spacingMs, follows));
   }
 
-  /** How long a write that holds the tabs' write lock still waits for the spacing after any tab's last write, ms. */
+  /** How long the write at the head of the tabs' write line still waits for the spacing after any tab's last, ms. */
   spacingWaitMs(): number {
     return this.ownWrites.allTabs > 0 ? this.spacing.waitMs(this.limit.spacingMs) : 0;
   }

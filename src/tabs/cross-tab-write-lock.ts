@@ -16,8 +16,10 @@ type Holder = { alone: boolean; release: () => void; slot?: Promise<void> };
  * (a message on a BroadcastChannel), the holder passes it on as soon as no write of its own is ready to start,
  * or once it has started writes for `maxHoldMs`, without waiting for its writes in flight: each of them holds a
  * slot lock until its answer is read (WriteSlots). The next tab counts those against its limit and starts its own writes as
- * they end (after the queue's hand-off delay), as the writes of one tab follow each other. A request that must run
- * alone waits for every write of the tabs, and the baton stays with its tab until it is answered.
+ * they end (after the queue's hand-off delay), as the writes of one tab follow each other. Against a lock that
+ * polls, the write at the head of the line also waits the spacing after the last write of any tab (WriteSpacing),
+ * there so that the tab's writes keep their order. A request that must run alone waits for every write of the
+ * tabs, and the baton stays with its tab until it is answered.
  *
  * A baton not granted within `timeoutMs` is stolen, and the writes of the tab it was taken from are not waited
  * for; another tab's write is waited for at most `timeoutMs`: a hung tab never blocks the others. Without
