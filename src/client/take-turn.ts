@@ -1,5 +1,5 @@
 import { requestEvent } from '../core/request-info.js';
-import { holdAcrossTabs } from '../tabs/cross-tab-write-lock.js';
+import { holdAcrossTabs } from '../tabs/hold-across-tabs.js';
 import type { RequestState } from './request-state.js';
 import type { SessionRuntime } from './session-runtime.js';
 

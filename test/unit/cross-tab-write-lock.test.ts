@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createConcurrencyLimit } from '../../src/queue/concurrency-limit.js';
 import { RequestQueue } from '../../src/queue/request-queue.js';
-import { CrossTabWriteLock, holdAcrossTabs } from '../../src/tabs/cross-tab-write-lock.js';
+import { CrossTabWriteLock } from '../../src/tabs/cross-tab-write-lock.js';
+import { holdAcrossTabs } from '../../src/tabs/hold-across-tabs.js';
 import { shareWriteSamples } from '../../src/tabs/shared-write-samples.js';
 import { TabChannel } from '../../src/tabs/tab-channel.js';
 import { installFakeWebLocks } from '../helpers/fake-web-locks.js';
