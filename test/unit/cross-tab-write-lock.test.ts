@@ -67,6 +67,22 @@ const world = () => {
   return { log, send, most: () => most };
 };
 
+/** Two tabs whose writes go `spacingMs` apart (`limit` places), told of each other's sends over their channel. */
+const spacedTabs = (spacingMs: number, limit: number) => {
+  const channels = [0, 1].map(() => new TabChannel(`spaced-${spacingMs}-${limit}`));
+  const tabs = channels.map((channel) => {
+    const queue = new RequestQueue(spacedLimit(spacingMs, limit), () => 'open');
+    const lock = new CrossTabWriteLock(name, 5000);
+    lock.attach(queue);
+    shareWriteSamples(channel, queue);
+    return { queue, lock };
+  }) as [Tab, Tab];
+  const close = () => {
+    for (const channel of channels) channel.close();
+  };
+  return { tabs, close };
+};
+
 /** Lets the locks' messages and grants through. */
 const settle = () => sleep(5);
 
@@ -214,14 +230,8 @@ describe('cross-tab write lock', () => {
   test("a tab's write waits the spacing after another tab's at the head of its line, and goes once the lock frees", async () => {
     // The wait was a sleep after the baton, timed once: a later write of the tab, let go by the queue when the
     // other tab's write ended, reached PHP first, and the two met at its lock.
-    const channels = [new TabChannel('spaced-line'), new TabChannel('spaced-line')];
-    const [a, b] = channels.map((channel) => {
-      const queue = new RequestQueue(spacedLimit(1000, 2), () => 'open');
-      const lock = new CrossTabWriteLock(name, 5000);
-      lock.attach(queue);
-      shareWriteSamples(channel, queue);
-      return { queue, lock };
-    }) as [Tab, Tab];
+    const { tabs, close } = spacedTabs(1000, 2);
+    const [a, b] = tabs;
     try {
       const { log, send } = world();
       const a1 = await send(a, 'a1');
@@ -234,20 +244,14 @@ describe('cross-tab write lock', () => {
       expect(log).toEqual(['a1 sent', 'a1 answered', 'b1 sent']);
       (await b1)();
     } finally {
-      for (const channel of channels) channel.close();
+      close();
     }
   });
 
   test('of two writes of a tab let go together, the second waits the spacing after the first', async () => {
     // Looked at before the first counted as sent, the second went with it.
-    const channels = [new TabChannel('spaced-pair'), new TabChannel('spaced-pair')];
-    const [a, b] = channels.map((channel) => {
-      const queue = new RequestQueue(spacedLimit(50, 3), () => 'open');
-      const lock = new CrossTabWriteLock(name, 5000);
-      lock.attach(queue);
-      shareWriteSamples(channel, queue);
-      return { queue, lock };
-    }) as [Tab, Tab];
+    const { tabs, close } = spacedTabs(50, 3);
+    const [a, b] = tabs;
     try {
       const { log, send } = world();
       const b1 = await send(b, 'b1');
@@ -262,7 +266,7 @@ describe('cross-tab write lock', () => {
       (await a1)();
       (await b1)();
     } finally {
-      for (const channel of channels) channel.close();
+      close();
     }
   });
 

@@ -121,6 +121,26 @@ describe('the spacing, found by trial', () => {
 describe('the queue with spaced writes', () => {
   const spaced = (spacingMs: number) => spacedLimit(spacingMs, 4);
 
+  /**
+   * Runs `body` with the queues of tabs A and B told of each other's sends and samples over their channel, sending
+   * through the tabs' write lock, a minute after the page started: a tab that never heard of the other's write
+   * would then wait nothing.
+   */
+  const asTabs = async (a: RequestQueue, b: RequestQueue, body: () => Promise<void>) => {
+    const channels = [new TabChannel('spacing-test'), new TabChannel('spacing-test')];
+    const stops = [shareWriteSamples(channels[0]!, a), shareWriteSamples(channels[1]!, b)];
+    vi.useFakeTimers({ toFake: ['performance'] });
+    vi.advanceTimersByTime(60_000);
+    try {
+      for (const queue of [a, b]) queue.writesWaitForTabs();
+      await body();
+    } finally {
+      vi.useRealTimers();
+      for (const stop of stops) stop();
+      for (const channel of channels) channel.close();
+    }
+  };
+
   test('sends each write a spacing after the one before it while that one is at the server, and at once when none is', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
     try {
@@ -157,13 +177,7 @@ describe('the queue with spaced writes', () => {
       RequestQueue,
       RequestQueue,
     ];
-    const channels = [new TabChannel('spacing-test'), new TabChannel('spacing-test')];
-    const stops = [shareWriteSamples(channels[0]!, a), shareWriteSamples(channels[1]!, b)];
-    // Long after the page started: a tab that never heard of A's write would wait nothing.
-    vi.useFakeTimers({ toFake: ['performance'] });
-    vi.advanceTimersByTime(60_000);
-    try {
-      for (const queue of [a, b]) queue.writesWaitForTabs();
+    await asTabs(a, b, async () => {
       const signal = new AbortController().signal;
       const write = ticket();
       expect(typeof a.acquire(write, signal)).toBe('function');
@@ -179,11 +193,7 @@ describe('the queue with spaced writes', () => {
       // Once A's write is answered, nothing is at the server: the lock is free, no wait.
       b.foreignWrites(0);
       expect(b.spacingWaitMs()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-      for (const stop of stops) stop();
-      for (const channel of channels) channel.close();
-    }
+    });
   });
 
   test("spaces a tab's write after another tab's even when that tab has not yet seen the lock poll", async () => {
@@ -192,13 +202,7 @@ describe('the queue with spaced writes', () => {
     // and overtook it at PHP's lock.
     const a = new RequestQueue(createConcurrencyLimit(adaptive), () => 'open');
     const b = new RequestQueue(spaced(5000), () => 'open');
-    const channels = [new TabChannel('spacing-test-2'), new TabChannel('spacing-test-2')];
-    const stops = [shareWriteSamples(channels[0]!, a), shareWriteSamples(channels[1]!, b)];
-    // Long after the page started: a tab that never heard of A's write would wait nothing.
-    vi.useFakeTimers({ toFake: ['performance'] });
-    vi.advanceTimersByTime(60_000);
-    try {
-      for (const queue of [a, b]) queue.writesWaitForTabs();
+    await asTabs(a, b, async () => {
       const signal = new AbortController().signal;
       const write = ticket();
       expect(typeof a.acquire(write, signal)).toBe('function');
@@ -206,10 +210,6 @@ describe('the queue with spaced writes', () => {
       b.foreignWrites(1);
       await vi.waitFor(() => expect(b.spacingWaitMs()).toBeGreaterThan(0));
       expect(b.spacingWaitMs()).toBeLessThanOrEqual(5000);
-    } finally {
-      vi.useRealTimers();
-      for (const stop of stops) stop();
-      for (const channel of channels) channel.close();
-    }
+    });
   });
 });
